@@ -1,0 +1,20 @@
+package dev.streamctl.common.event;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Where an event came from. */
+public enum EventSource {
+
+	/** An SRS {@code http_hooks} callback received by the hook gateway. */
+	@JsonProperty("srs-hook")
+	SRS_HOOK,
+
+	/** A correction made by comparing the store with SRS's HTTP API. */
+	@JsonProperty("reconciler")
+	RECONCILER,
+
+	/** An event re-applied from the {@code srs.events.log} stream. */
+	@JsonProperty("replay")
+	REPLAY
+
+}

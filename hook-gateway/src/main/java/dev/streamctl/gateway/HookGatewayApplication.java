@@ -1,0 +1,15 @@
+package dev.streamctl.gateway;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class HookGatewayApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(HookGatewayApplication.class, args);
+	}
+
+}
