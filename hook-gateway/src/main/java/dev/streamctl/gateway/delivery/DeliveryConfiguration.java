@@ -1,0 +1,63 @@
+package dev.streamctl.gateway.delivery;
+
+import java.util.Map;
+
+import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.topology.EventTopology;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class DeliveryConfiguration {
+
+	@Bean
+	EventCodec eventCodec() {
+		return new EventCodec();
+	}
+
+	@Bean
+	EventSpool eventSpool(DeliverySettings settings, MeterRegistry meters) {
+		EventSpool spool = new EventSpool(settings.spoolDirectory(), settings.spoolMaxSize().toBytes());
+		Gauge.builder("gateway.spool.depth", spool, EventSpool::depth)
+			.description("Events waiting in the local spool for the broker")
+			.register(meters);
+		Gauge.builder("gateway.spool.size", spool, EventSpool::bytes)
+			.description("Bytes held by the local spool")
+			.baseUnit("bytes")
+			.register(meters);
+		return spool;
+	}
+
+	/**
+	 * Declares the event topology on every (re)connection. A declaration the broker refuses (the log stream
+	 * exists with another retention) is logged and does not stop publishing.
+	 */
+	@Bean
+	RabbitAdmin rabbitAdmin(ConnectionFactory connectionFactory) {
+		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+		admin.setIgnoreDeclarationExceptions(true);
+		return admin;
+	}
+
+	@Bean
+	Declarables eventTopology(DeliverySettings settings) {
+		TopicExchange exchange = new TopicExchange(EventTopology.EXCHANGE, true, false);
+		Queue log = QueueBuilder.durable(EventTopology.LOG_QUEUE)
+			.withArguments(Map.of("x-queue-type", "stream", "x-max-age", settings.logRetention()))
+			.build();
+		Binding binding = BindingBuilder.bind(log).to(exchange).with(EventTopology.LOG_BINDING);
+		return new Declarables(exchange, log, binding);
+	}
+
+}

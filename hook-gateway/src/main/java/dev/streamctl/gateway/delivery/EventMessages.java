@@ -1,0 +1,28 @@
+package dev.streamctl.gateway.delivery;
+
+import java.util.Date;
+
+import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.event.StreamEvent;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageDeliveryMode;
+
+/** The AMQP message of an event, as {@code docs/events.md} describes it. */
+final class EventMessages {
+
+	private EventMessages() {
+	}
+
+	static Message toMessage(StreamEvent event, byte[] body) {
+		return MessageBuilder.withBody(body)
+			.setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+			.setMessageId(event.eventId().toString())
+			.setContentType(EventCodec.CONTENT_TYPE)
+			.setType(event.routingKey())
+			.setTimestamp(Date.from(event.occurredAt()))
+			.build();
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.streamctl.gateway.hook;
+
+/** What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks} metric. */
+public enum HookOutcome {
+
+	/** Its event was confirmed by the broker. */
+	CONFIRMED,
+
+	/** Its event is on the local spool. */
+	SPOOLED,
+
+	/** Its event could be neither published nor spooled (answered 0 all the same). */
+	LOST,
+
+	/** Answered 0; no event (a hook the pipeline does not use, another app, a player). */
+	IGNORED,
+
+	/** An {@code on_publish} refused: SRS drops the publisher. */
+	REFUSED,
+
+	/** Malformed, incomplete or oversized input. */
+	INVALID,
+
+	/** Missing or wrong hook secret. */
+	UNAUTHORIZED;
+
+	public String tag() {
+		return name().toLowerCase();
+	}
+
+}

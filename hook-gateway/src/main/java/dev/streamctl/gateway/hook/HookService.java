@@ -1,0 +1,110 @@
+package dev.streamctl.gateway.hook;
+
+import java.time.Clock;
+
+import dev.streamctl.common.event.EventSource;
+import dev.streamctl.common.event.SrsSession;
+import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.gateway.delivery.DeliveryOutcome;
+import dev.streamctl.gateway.delivery.EventDelivery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Turns SRS hooks into stream events: {@code on_publish} of a configured app into {@link StreamPublished},
+ * {@code on_unpublish} into {@link StreamUnpublished}, and the {@code on_close} of a publisher that had no
+ * {@code on_unpublish} into a {@link StreamUnpublished} marked
+ * {@link StreamUnpublished.Reason#CLOSED_WITHOUT_UNPUBLISH}. Every other hook is ignored.
+ */
+@Service
+public class HookService {
+
+	private static final Logger log = LoggerFactory.getLogger(HookService.class);
+
+	private final HookSettings settings;
+
+	private final StreamNamePolicy names;
+
+	private final PublisherSessions sessions;
+
+	private final EventDelivery delivery;
+
+	private final Clock clock = Clock.systemUTC();
+
+	HookService(HookSettings settings, StreamNamePolicy names, PublisherSessions sessions, EventDelivery delivery) {
+		this.settings = settings;
+		this.names = names;
+		this.sessions = sessions;
+		this.delivery = delivery;
+	}
+
+	/**
+	 * Handles one hook.
+	 * @throws HookRejectedException when an {@code on_publish} must be refused
+	 */
+	public HookOutcome handle(HookRequest hook) {
+		return switch (hook.action()) {
+			case ON_PUBLISH -> published(hook);
+			case ON_UNPUBLISH -> unpublished(hook);
+			case ON_CLOSE -> closed(hook);
+			default -> HookOutcome.IGNORED;
+		};
+	}
+
+	private HookOutcome published(HookRequest hook) {
+		if (!this.settings.apps().contains(hook.app())) {
+			return HookOutcome.IGNORED;
+		}
+		SrsSession session = session(hook, this.names.check(hook.stream()));
+		this.sessions.opened(session);
+		return deliver(StreamPublished.of(this.clock.instant(), EventSource.SRS_HOOK, session));
+	}
+
+	private HookOutcome unpublished(HookRequest hook) {
+		if (!this.settings.apps().contains(hook.app())) {
+			return HookOutcome.IGNORED;
+		}
+		this.sessions.closed(hook.serverId(), hook.clientId());
+		StreamKey key;
+		try {
+			key = StreamKey.of(hook.stream());
+		}
+		catch (IllegalArgumentException ex) {
+			log.warn("Ignoring on_unpublish of client {}: {}", hook.clientId(), ex.getMessage());
+			return HookOutcome.IGNORED;
+		}
+		return deliver(StreamUnpublished.of(this.clock.instant(), EventSource.SRS_HOOK, session(hook, key),
+				StreamUnpublished.Reason.UNPUBLISHED));
+	}
+
+	private HookOutcome closed(HookRequest hook) {
+		SrsSession session = this.sessions.closed(hook.serverId(), hook.clientId());
+		if (session == null) {
+			return HookOutcome.IGNORED;
+		}
+		return deliver(StreamUnpublished.of(this.clock.instant(), EventSource.SRS_HOOK, session,
+				StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH));
+	}
+
+	private HookOutcome deliver(StreamEvent event) {
+		DeliveryOutcome outcome = this.delivery.deliver(event);
+		log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(), event.session().stream(),
+				event.session().clientId(), event.eventId(), outcome.name().toLowerCase());
+		return switch (outcome) {
+			case CONFIRMED -> HookOutcome.CONFIRMED;
+			case SPOOLED -> HookOutcome.SPOOLED;
+			case LOST -> HookOutcome.LOST;
+		};
+	}
+
+	private static SrsSession session(HookRequest hook, StreamKey key) {
+		return new SrsSession(hook.serverId(), hook.serviceId(), hook.clientId(), hook.streamId(), hook.vhost(),
+				hook.app(), key, hook.param(), hook.ip());
+	}
+
+}

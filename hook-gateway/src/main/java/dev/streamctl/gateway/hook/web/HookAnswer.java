@@ -1,0 +1,17 @@
+package dev.streamctl.gateway.hook.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.streamctl.gateway.hook.HookRejectedException;
+
+/** The answer SRS reads: {@code code} 0 lets the client in, anything else refuses it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record HookAnswer(int code, String error) {
+
+	static final HookAnswer ACCEPTED = new HookAnswer(0, null);
+
+	static HookAnswer rejected(HookRejectedException ex) {
+		return new HookAnswer(ex.status().value(), ex.getMessage());
+	}
+
+}

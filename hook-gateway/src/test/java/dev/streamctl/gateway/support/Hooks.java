@@ -1,0 +1,52 @@
+package dev.streamctl.gateway.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Posts hook bodies to a running gateway as SRS does: JSON body, SRS's headers. */
+public final class Hooks {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final String baseUrl;
+
+	private final URI uri;
+
+	public Hooks(String baseUrl) {
+		this.baseUrl = baseUrl;
+		this.uri = URI.create(baseUrl + "/srs/hooks");
+	}
+
+	/** The body of a GET on the gateway, e.g. {@code /actuator/prometheus}. */
+	public String get(String path) {
+		return send(HttpRequest.newBuilder(URI.create(this.baseUrl + path)).timeout(Duration.ofSeconds(30)).build())
+			.body();
+	}
+
+	public HttpResponse<String> post(String body) {
+		return post(body, "application/json", "");
+	}
+
+	public HttpResponse<String> post(String body, String contentType, String query) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.uri + query))
+			.header("Content-Type", contentType)
+			.header("User-Agent", "SRS/6.0.157(Hang)")
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		return send(request);
+	}
+
+	private HttpResponse<String> send(HttpRequest request) {
+		try {
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(request.method() + " " + request.uri().getPath() + " failed", ex);
+		}
+	}
+
+}
