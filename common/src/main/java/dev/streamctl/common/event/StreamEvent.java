@@ -33,6 +33,9 @@ public sealed interface StreamEvent permits StreamPublished, StreamUnpublished {
 
 	SrsSession session();
 
+	/** The same event (same id and time) as re-applied from the log: source {@link EventSource#REPLAY}. */
+	StreamEvent replayed();
+
 	/** The routing key this event is published with. */
 	@JsonIgnore
 	String routingKey();

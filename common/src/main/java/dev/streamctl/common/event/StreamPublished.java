@@ -24,6 +24,11 @@ public record StreamPublished(int schemaVersion, UUID eventId, Instant occurredA
 	}
 
 	@Override
+	public StreamPublished replayed() {
+		return new StreamPublished(this.schemaVersion, this.eventId, this.occurredAt, EventSource.REPLAY, this.session);
+	}
+
+	@Override
 	public String routingKey() {
 		return ROUTING_KEY;
 	}

@@ -32,6 +32,12 @@ public record StreamUnpublished(int schemaVersion, UUID eventId, Instant occurre
 	}
 
 	@Override
+	public StreamUnpublished replayed() {
+		return new StreamUnpublished(this.schemaVersion, this.eventId, this.occurredAt, EventSource.REPLAY, this.session,
+				this.reason);
+	}
+
+	@Override
 	public String routingKey() {
 		return ROUTING_KEY;
 	}

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.topology.EventTopology;
 import io.micrometer.core.instrument.Counter;

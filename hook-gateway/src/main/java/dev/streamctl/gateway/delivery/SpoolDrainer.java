@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.codec.MalformedEventException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.topology.EventTopology;

@@ -1,21 +1,23 @@
-package dev.streamctl.gateway.delivery;
+package dev.streamctl.common.codec;
 
 import java.util.Date;
 
-import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.event.StreamEvent;
 
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 
-/** The AMQP message of an event, as {@code docs/events.md} describes it. */
-final class EventMessages {
+/**
+ * The AMQP message of an event, as {@code docs/events.md} describes it: persistent, {@code message_id} the
+ * event id, {@code type} the routing key, JSON body. No header carries the stream key.
+ */
+public final class EventMessages {
 
 	private EventMessages() {
 	}
 
-	static Message toMessage(StreamEvent event, byte[] body) {
+	public static Message toMessage(StreamEvent event, byte[] body) {
 		return MessageBuilder.withBody(body)
 			.setDeliveryMode(MessageDeliveryMode.PERSISTENT)
 			.setMessageId(event.eventId().toString())

@@ -1,0 +1,30 @@
+package dev.streamctl.common.directory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.streamctl.common.event.StreamKey;
+import reactor.core.publisher.Mono;
+
+/**
+ * The channels of the platform, as the store knows them. Every failure is a {@link DirectoryException}:
+ * transient ones after the implementation's own retries, permanent ones at once. No failure is ever
+ * turned into an empty answer.
+ */
+public interface ChannelDirectory {
+
+	/** The channel whose stream key this is, or empty when there is none. Answers may come from a cache. */
+	Mono<Optional<Channel>> find(StreamKey key);
+
+	/** Every channel the store shows live now (never cached). */
+	Mono<List<Channel>> live();
+
+	/**
+	 * Writes a channel's live state as of {@code at}, unless the row already holds a state at least that
+	 * recent: the latest write wins whatever order writes arrive in, and repeating one changes nothing.
+	 * Going online also sets the cover to {@link Channel#cover()}; going offline keeps it.
+	 */
+	Mono<WriteResult> write(Channel channel, LiveState state, Instant at);
+
+}

@@ -1,0 +1,196 @@
+package dev.streamctl.common.directory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.streamctl.common.event.StreamKey;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * {@link ChannelDirectory} on Supabase's REST API (PostgREST). It owns the timeouts, the mapping of
+ * answers to outcomes ({@link PostgrestErrors}) and the retry policy: a transient failure is tried again
+ * {@link SupabaseSettings#retries()} times with exponential backoff and jitter. Filter values travel as
+ * strictly encoded URI variables, since PostgREST reads a literal {@code +} as a space. Lookups by key are
+ * cached, found and not found each for their own time; concurrent lookups of one key share one request.
+ */
+public final class SupabaseChannelDirectory implements ChannelDirectory {
+
+	static final String REST_PATH = "/rest/v1";
+
+	private static final int PAGE_SIZE = 1000;
+
+	private final WebClient client;
+
+	private final SupabaseSettings settings;
+
+	private final SupabaseSettings.Columns columns;
+
+	private final AsyncCache<StreamKey, Optional<Channel>> cache;
+
+	public SupabaseChannelDirectory(WebClient.Builder builder, SupabaseSettings settings) {
+		this.settings = settings;
+		this.columns = settings.columns();
+		this.client = builder.clone()
+			.baseUrl(settings.url().toString().replaceAll("/+$", "") + REST_PATH)
+			.defaultHeader("apikey", settings.key())
+			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + settings.key())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.build();
+		this.cache = Caffeine.newBuilder()
+			.maximumSize(settings.cacheSize())
+			.expireAfter(Expiry.<StreamKey, Optional<Channel>>creating(
+					(key, found) -> found.isPresent() ? settings.cacheTtl() : settings.negativeCacheTtl()))
+			.buildAsync();
+	}
+
+	@Override
+	public Mono<Optional<Channel>> find(StreamKey key) {
+		return Mono.fromFuture(() -> this.cache.get(key, (k, executor) -> fetch(k).toFuture()));
+	}
+
+	/** Forgets what the cache knows of a key, so the next {@link #find} asks the store. */
+	public void forget(StreamKey key) {
+		this.cache.synchronous().invalidate(key);
+	}
+
+	private Mono<Optional<Channel>> fetch(StreamKey key) {
+		return call("look up a channel by stream key", this.client.get()
+			.uri(uri -> uri.path("/" + this.settings.table())
+				.queryParam("select", selectColumns())
+				.queryParam(this.columns.streamKey(), "eq.{key}")
+				.queryParam("limit", 2)
+				.build(Map.of("key", key.value()))), this::rows)
+			.map(rows -> {
+				if (rows.size() > 1) {
+					throw new DirectoryRejectedException(200, "", "more than one row of " + this.settings.table()
+							+ " has stream key " + key.masked() + ": make the " + this.columns.streamKey() + " column unique");
+				}
+				return rows.stream().findFirst().map(this::channel);
+			});
+	}
+
+	@Override
+	public Mono<List<Channel>> live() {
+		return livePage(0, new ArrayList<>());
+	}
+
+	private Mono<List<Channel>> livePage(int offset, List<Channel> found) {
+		return call("list live channels", this.client.get()
+			.uri(uri -> uri.path("/" + this.settings.table())
+				.queryParam("select", selectColumns())
+				.queryParam(this.columns.live(), "eq.true")
+				.queryParam("order", this.columns.id() + ".asc")
+				.queryParam("limit", PAGE_SIZE)
+				.queryParam("offset", offset)
+				.build()), this::rows)
+			.flatMap(rows -> {
+				rows.forEach(row -> found.add(channel(row)));
+				return (rows.size() < PAGE_SIZE) ? Mono.just(found) : livePage(offset + PAGE_SIZE, found);
+			});
+	}
+
+	@Override
+	public Mono<WriteResult> write(Channel channel, LiveState state, Instant at) {
+		Instant stamp = at.truncatedTo(ChronoUnit.MICROS);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put(this.columns.live(), state.live());
+		body.put(this.columns.status(), state.status());
+		if (state == LiveState.ONLINE) {
+			body.put(this.columns.cover(), channel.cover());
+		}
+		body.put(this.columns.modified(), stamp.toString());
+		String modified = this.columns.modified();
+		return call("update a channel's live state", this.client.patch()
+			.uri(uri -> uri.path("/" + this.settings.table())
+				.queryParam(this.columns.id(), "eq.{id}")
+				.queryParam("or", "(" + modified + ".is.null," + modified + ".lt.{at})")
+				.queryParam("select", this.columns.id())
+				.build(Map.of("id", channel.id().toString(), "at", stamp.toString())))
+			.header("Prefer", "return=representation")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body), this::rows)
+			.flatMap(rows -> rows.isEmpty() ? explainUnchanged(channel, stamp) : Mono.just(WriteResult.APPLIED));
+	}
+
+	/** A conditional write changed nothing: the row is newer, gone, or hidden from this key's writes. */
+	private Mono<WriteResult> explainUnchanged(Channel channel, Instant stamp) {
+		return call("re-read a channel after a write that changed nothing", this.client.get()
+			.uri(uri -> uri.path("/" + this.settings.table())
+				.queryParam("select", this.columns.modified())
+				.queryParam(this.columns.id(), "eq.{id}")
+				.build(Map.of("id", channel.id().toString()))), this::rows)
+			.map(rows -> {
+				if (rows.isEmpty()) {
+					forget(channel.streamKey());
+					return WriteResult.GONE;
+				}
+				Instant stored = instant(rows.get(0).get(this.columns.modified()));
+				if (stored != null && !stored.isBefore(stamp)) {
+					return stored.equals(stamp) ? WriteResult.DUPLICATE : WriteResult.STALE;
+				}
+				throw PostgrestErrors.writeHidden(this.settings.table());
+			});
+	}
+
+	private <T> Mono<T> call(String what, WebClient.RequestHeadersSpec<?> request,
+			Function<ClientResponse, Mono<T>> onSuccess) {
+		Duration timeout = this.settings.requestTimeout();
+		return request
+			.exchangeToMono(response -> response.statusCode().is2xxSuccessful() ? onSuccess.apply(response)
+					: response.bodyToMono(String.class)
+						.defaultIfEmpty("")
+						.flatMap(body -> Mono.error(PostgrestErrors.classify(response.statusCode().value(), body, what,
+								this.settings))))
+			.timeout(timeout)
+			.onErrorMap(ex -> !(ex instanceof DirectoryException), ex -> PostgrestErrors.unreachable(what, timeout, ex))
+			.retryWhen(Retry.backoff(this.settings.retries(), this.settings.retryBackoff())
+				.maxBackoff(this.settings.retryMaxBackoff())
+				.jitter(0.5)
+				.filter(ex -> ex instanceof DirectoryException directory && directory.isTransient()))
+			.onErrorMap(Exceptions::isRetryExhausted, Throwable::getCause);
+	}
+
+	private Mono<List<JsonNode>> rows(ClientResponse response) {
+		return response.bodyToMono(JsonNode.class).map(body -> {
+			List<JsonNode> rows = new ArrayList<>();
+			body.forEach(rows::add);
+			return rows;
+		});
+	}
+
+	private Channel channel(JsonNode row) {
+		JsonNode live = row.get(this.columns.live());
+		return new Channel(UUID.fromString(row.get(this.columns.id()).asString()),
+				StreamKey.of(row.get(this.columns.streamKey()).asString()), live != null && live.asBoolean(),
+				instant(row.get(this.columns.modified())));
+	}
+
+	private static Instant instant(JsonNode value) {
+		return (value == null || value.isNull()) ? null : OffsetDateTime.parse(value.asString()).toInstant();
+	}
+
+	private String selectColumns() {
+		return String.join(",", this.columns.id(), this.columns.streamKey(), this.columns.live(), this.columns.modified());
+	}
+
+}
