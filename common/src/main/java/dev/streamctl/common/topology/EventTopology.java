@@ -1,7 +1,15 @@
 package dev.streamctl.common.topology;
 
+import java.util.Map;
+
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
+
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.TopicExchange;
 
 /**
  * The names of the broker objects stream events travel through. {@code rabbitmq/definitions.json} declares
@@ -26,6 +34,20 @@ public final class EventTopology {
 	public static final String UNPUBLISHED = StreamUnpublished.ROUTING_KEY;
 
 	private EventTopology() {
+	}
+
+	/** The exchange, as every service declares it. */
+	public static TopicExchange exchange() {
+		return new TopicExchange(EXCHANGE, true, false);
+	}
+
+	/** The exchange, the log stream with the given retention ({@code x-max-age}) and their binding. */
+	public static Declarables declarables(String logRetention) {
+		TopicExchange exchange = exchange();
+		Queue log = QueueBuilder.durable(LOG_QUEUE)
+			.withArguments(Map.of("x-queue-type", "stream", "x-max-age", logRetention))
+			.build();
+		return new Declarables(exchange, log, BindingBuilder.bind(log).to(exchange).with(LOG_BINDING));
 	}
 
 }

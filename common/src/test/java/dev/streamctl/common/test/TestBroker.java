@@ -98,10 +98,14 @@ public final class TestBroker {
 		}
 	}
 
-	/** A new, empty vhost named after the test, on which {@link #username()} may do everything. */
+	/**
+	 * A new, empty vhost named after the test, on which {@link #username()} may do everything. It is deleted
+	 * when the test JVM exits, after any Spring context still using it has closed.
+	 */
 	public String createVhost(String prefix) {
 		String vhost = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
 		expect(call("PUT", "/api/vhosts/" + encode(vhost), "{}"), "create vhost " + vhost);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteVhost(vhost)));
 		expect(call("PUT", "/api/permissions/" + encode(vhost) + "/" + encode(this.username),
 				"{\"configure\":\".*\",\"write\":\".*\",\"read\":\".*\"}"), "grant " + vhost);
 		return vhost;

@@ -1,0 +1,51 @@
+package dev.streamctl.status.apply;
+
+/** What became of one event; the {@code outcome} tag of the {@code status.events} metric. */
+public enum Outcome {
+
+	/** The store now shows it. */
+	APPLIED(Settle.ACK),
+
+	/** The store already showed a later state of the stream. */
+	STALE(Settle.ACK),
+
+	/** The store already showed this very state: a repeated delivery. */
+	DUPLICATE(Settle.ACK),
+
+	/** A later event of the same stream in the same batch superseded it. */
+	COLLAPSED(Settle.ACK),
+
+	/** No channel has this stream key. */
+	UNKNOWN_CHANNEL(Settle.ACK),
+
+	/** The channel was deleted meanwhile. */
+	GONE(Settle.ACK),
+
+	/** An unpublish sent to wait out the reconnect grace. */
+	DELAYED(Settle.ACK),
+
+	/** Could not be applied: dead-lettered for an operator. */
+	DEAD_LETTERED(Settle.REJECT);
+
+	private final Settle settle;
+
+	Outcome(Settle settle) {
+		this.settle = settle;
+	}
+
+	public Settle settle() {
+		return this.settle;
+	}
+
+	public String tag() {
+		return name().toLowerCase();
+	}
+
+	/** How the delivery is settled with the broker. */
+	public enum Settle {
+
+		ACK, REJECT
+
+	}
+
+}

@@ -1,0 +1,221 @@
+package dev.streamctl.status.apply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.streamctl.common.directory.ChannelDirectory;
+import dev.streamctl.common.directory.DirectoryException;
+import dev.streamctl.common.directory.DirectoryRejectedException;
+import dev.streamctl.common.directory.LiveState;
+import dev.streamctl.common.directory.WriteResult;
+import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.common.srs.SrsApiException;
+import dev.streamctl.status.srs.SrsTruth;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.amqp.AmqpException;
+import org.springframework.stereotype.Service;
+
+/**
+ * Applies stream events to the channel table so that it shows what SRS has:
+ * <ul>
+ * <li>the latest event of a stream wins: writes are conditional on the row's modified time, so duplicates,
+ * late and reordered events change nothing, whichever instance applies them;</li>
+ * <li>events of one stream in one batch collapse to the latest; different streams are written in
+ * parallel;</li>
+ * <li>an unpublish waits out the reconnect grace first; a publisher's close without unpublish (SRS refused
+ * the session) is settled by asking SRS whether the stream still has a publisher;</li>
+ * <li>a transient failure (store or SRS unavailable) is retried with exponential backoff and jitter for
+ * {@link StatusSettings#retryFor()}, then dead-lettered; a permanent one is dead-lettered at once.</li>
+ * </ul>
+ */
+@Service
+public class StatusService {
+
+	private static final Logger log = LoggerFactory.getLogger(StatusService.class);
+
+	private final ChannelDirectory directory;
+
+	private final SrsTruth srs;
+
+	private final GraceDelay grace;
+
+	private final StoreHealth health;
+
+	private final StatusSettings settings;
+
+	private final MeterRegistry meters;
+
+	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
+			StatusSettings settings, MeterRegistry meters) {
+		this.directory = directory;
+		this.srs = srs;
+		this.grace = grace;
+		this.health = health;
+		this.settings = settings;
+		this.meters = meters;
+	}
+
+	/**
+	 * Applies a batch and tells how to settle each delivery. A delivery missing from the answer was not
+	 * settled (the worker is stopping) and must be left to the broker to redeliver.
+	 */
+	public Map<Long, Outcome> apply(List<Incoming> batch) {
+		Map<Long, Outcome> outcomes = new HashMap<>();
+		List<Incoming> pending = latestPerStream(batch, outcomes);
+		long giveUpAt = System.nanoTime() + this.settings.retryFor().toNanos();
+		Duration backoff = this.settings.retryBackoff();
+		while (!pending.isEmpty()) {
+			pending = attempt(pending, outcomes);
+			if (pending.isEmpty()) {
+				break;
+			}
+			if (System.nanoTime() + backoff.toNanos() > giveUpAt) {
+				pending.forEach(in -> deadLetter(in, "still failing after " + this.settings.retryFor(), outcomes));
+				break;
+			}
+			if (!pause(backoff)) {
+				break;
+			}
+			backoff = backoff.multipliedBy(2).compareTo(this.settings.retryMaxBackoff()) > 0
+					? this.settings.retryMaxBackoff() : backoff.multipliedBy(2);
+		}
+		outcomes.values().forEach(outcome -> this.meters.counter("status.events", "outcome", outcome.tag()).increment());
+		return outcomes;
+	}
+
+	private List<Incoming> latestPerStream(List<Incoming> batch, Map<Long, Outcome> outcomes) {
+		Set<UUID> seen = new HashSet<>();
+		Map<String, Incoming> latest = new LinkedHashMap<>();
+		for (Incoming in : batch) {
+			if (!seen.add(in.event().eventId())) {
+				outcomes.put(in.tag(), Outcome.DUPLICATE);
+				continue;
+			}
+			Incoming previous = latest.get(in.event().session().stream().value());
+			if (previous != null && in.event().occurredAt().isBefore(previous.event().occurredAt())) {
+				outcomes.put(in.tag(), Outcome.COLLAPSED);
+				continue;
+			}
+			if (previous != null) {
+				outcomes.put(previous.tag(), Outcome.COLLAPSED);
+			}
+			latest.put(in.event().session().stream().value(), in);
+		}
+		return new ArrayList<>(latest.values());
+	}
+
+	/** Resolves every pending event once; answers those that failed transiently. */
+	private List<Incoming> attempt(List<Incoming> pending, Map<Long, Outcome> outcomes) {
+		List<Result> results = Flux.fromIterable(pending)
+			.flatMap(in -> resolve(in).map(outcome -> new Result(in, outcome, null))
+				.onErrorResume(failure -> Mono.just(new Result(in, null, failure))), this.settings.concurrency())
+			.collectList()
+			.block();
+		List<Incoming> retry = new ArrayList<>();
+		for (Result result : results) {
+			if (result.outcome() != null) {
+				outcomes.put(result.in().tag(), result.outcome());
+				this.health.reachable();
+			}
+			else if (isTransient(result.failure())) {
+				log.warn("Could not apply {} of {} now, will retry: {}", result.in().event().routingKey(),
+						result.in().event().session().stream(), result.failure().getMessage());
+				retry.add(result.in());
+			}
+			else {
+				if (result.failure() instanceof DirectoryRejectedException rejected) {
+					this.health.rejected(rejected);
+				}
+				deadLetter(result.in(), result.failure().getMessage(), outcomes);
+			}
+		}
+		return retry;
+	}
+
+	private Mono<Outcome> resolve(Incoming in) {
+		StreamEvent event = in.event();
+		if (event instanceof StreamPublished) {
+			return write(event, LiveState.ONLINE);
+		}
+		StreamUnpublished unpublished = (StreamUnpublished) event;
+		if (unpublished.reason() == StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH) {
+			return this.srs.isConfigured()
+					? this.srs.isPublishing(event.session().app(), event.session().stream().value())
+						.flatMap(publishing -> write(event, publishing ? LiveState.ONLINE : LiveState.OFFLINE))
+					: write(event, LiveState.OFFLINE);
+		}
+		if (!this.settings.reconnectGrace().isZero() && !in.graced()) {
+			return Mono.fromCallable(() -> {
+				this.grace.park(event);
+				return Outcome.DELAYED;
+			}).subscribeOn(Schedulers.boundedElastic());
+		}
+		return write(event, LiveState.OFFLINE);
+	}
+
+	private Mono<Outcome> write(StreamEvent event, LiveState state) {
+		return this.directory.find(event.session().stream()).flatMap(found -> {
+			if (found.isEmpty()) {
+				log.warn("No channel has stream key {}; {} ignored", event.session().stream(), event.routingKey());
+				return Mono.just(Outcome.UNKNOWN_CHANNEL);
+			}
+			return this.directory.write(found.get(), state, event.occurredAt()).map(result -> {
+				log.info("{} {} -> channel {} {}: {}", event.routingKey(), event.session().stream(), found.get().id(),
+						state.status(), result.name().toLowerCase());
+				return outcome(result);
+			});
+		});
+	}
+
+	private void deadLetter(Incoming in, String reason, Map<Long, Outcome> outcomes) {
+		log.error("Dead-lettering {} {} of {}: {}", in.event().routingKey(), in.event().eventId(),
+				in.event().session().stream(), reason);
+		outcomes.put(in.tag(), Outcome.DEAD_LETTERED);
+	}
+
+	private static Outcome outcome(WriteResult result) {
+		return switch (result) {
+			case APPLIED -> Outcome.APPLIED;
+			case STALE -> Outcome.STALE;
+			case DUPLICATE -> Outcome.DUPLICATE;
+			case GONE -> Outcome.GONE;
+		};
+	}
+
+	private static boolean isTransient(Throwable failure) {
+		return (failure instanceof DirectoryException directory && directory.isTransient())
+				|| failure instanceof SrsApiException || failure instanceof AmqpException;
+	}
+
+	private static boolean pause(Duration backoff) {
+		long millis = backoff.toMillis();
+		try {
+			Thread.sleep(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private record Result(Incoming in, Outcome outcome, Throwable failure) {
+	}
+
+}

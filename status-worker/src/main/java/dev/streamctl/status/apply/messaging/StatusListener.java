@@ -1,0 +1,76 @@
+package dev.streamctl.status.apply.messaging;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.rabbitmq.client.Channel;
+import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.codec.MalformedEventException;
+import dev.streamctl.common.topology.StatusTopology;
+import dev.streamctl.status.apply.Incoming;
+import dev.streamctl.status.apply.Outcome;
+import dev.streamctl.status.apply.StatusService;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.annotation.RabbitListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes batches from {@link StatusTopology#EVENTS_QUEUE}: decodes them, hands them to the
+ * {@link StatusService} and settles each delivery as it says. A message that is not an event is
+ * dead-lettered at once.
+ */
+@Component
+class StatusListener {
+
+	private static final Logger log = LoggerFactory.getLogger(StatusListener.class);
+
+	private final StatusService status;
+
+	private final EventCodec codec;
+
+	private final MeterRegistry meters;
+
+	StatusListener(StatusService status, EventCodec codec, MeterRegistry meters) {
+		this.status = status;
+		this.codec = codec;
+		this.meters = meters;
+	}
+
+	@RabbitListener(id = "status", queues = StatusTopology.EVENTS_QUEUE, containerFactory = "statusBatchListenerFactory",
+			autoStartup = "${status.consume:true}")
+	void onBatch(List<Message> messages, Channel channel) throws IOException {
+		List<Incoming> batch = new ArrayList<>(messages.size());
+		for (Message message : messages) {
+			long tag = message.getMessageProperties().getDeliveryTag();
+			try {
+				batch.add(new Incoming(tag, this.codec.decode(message.getBody()), cameBackFromGrace(message)));
+			}
+			catch (MalformedEventException ex) {
+				log.error("Dead-lettering message {}: {}", message.getMessageProperties().getMessageId(), ex.getMessage());
+				this.meters.counter("status.events", "outcome", "malformed").increment();
+				channel.basicReject(tag, false);
+			}
+		}
+		for (Map.Entry<Long, Outcome> settled : this.status.apply(batch).entrySet()) {
+			if (settled.getValue().settle() == Outcome.Settle.ACK) {
+				channel.basicAck(settled.getKey(), false);
+			}
+			else {
+				channel.basicReject(settled.getKey(), false);
+			}
+		}
+	}
+
+	private static boolean cameBackFromGrace(Message message) {
+		List<Map<String, ?>> deaths = message.getMessageProperties().getXDeathHeader();
+		return deaths != null && deaths.stream()
+			.anyMatch(death -> String.valueOf(death.get("queue")).startsWith(StatusTopology.GRACE_QUEUE_PREFIX));
+	}
+
+}

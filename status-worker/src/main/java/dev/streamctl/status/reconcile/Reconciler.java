@@ -1,0 +1,185 @@
+package dev.streamctl.status.reconcile;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+
+import dev.streamctl.common.directory.Channel;
+import dev.streamctl.common.directory.ChannelDirectory;
+import dev.streamctl.common.event.EventSource;
+import dev.streamctl.common.event.SrsSession;
+import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.common.srs.SrsApiException;
+import dev.streamctl.common.srs.SrsStream;
+import dev.streamctl.common.topology.EventTopology;
+import dev.streamctl.status.messaging.ConfirmedSender;
+import dev.streamctl.status.srs.SrsTruth;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Repairs the store against SRS's API, on the leader only: a channel the store shows live while no SRS
+ * lists its stream (for longer than the grace) is set offline, and a stream SRS lists as publishing whose
+ * channel shows offline is set live. Each correction is published as an event (source reconciler), so the
+ * thumbnail workers follow and the log keeps it. An SRS that cannot be read completely gives no ground to
+ * set anything offline.
+ */
+@Component
+class Reconciler implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+	private final SrsTruth srs;
+
+	private final ChannelDirectory directory;
+
+	private final Leadership leadership;
+
+	private final ConfirmedSender corrections;
+
+	private final ReconcilerSettings settings;
+
+	private final TaskScheduler scheduler;
+
+	private final MeterRegistry meters;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private ScheduledFuture<?> schedule;
+
+	private Instant lastRenewal = Instant.EPOCH;
+
+	Reconciler(SrsTruth srs, ChannelDirectory directory, Leadership leadership, ConfirmedSender corrections,
+			ReconcilerSettings settings, TaskScheduler scheduler, MeterRegistry meters) {
+		this.srs = srs;
+		this.directory = directory;
+		this.leadership = leadership;
+		this.corrections = corrections;
+		this.settings = settings;
+		this.scheduler = scheduler;
+		this.meters = meters;
+	}
+
+	@Override
+	public void start() {
+		if (this.settings.enabled() && this.srs.isConfigured()) {
+			this.schedule = this.scheduler.scheduleWithFixedDelay(this::tick, this.settings.interval());
+		}
+		else {
+			log.info("Reconciler off: {}", this.settings.enabled() ? "no SRS API configured (SRS_APIS)" : "disabled");
+		}
+	}
+
+	@Override
+	public void stop() {
+		if (this.schedule != null) {
+			this.schedule.cancel(false);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.schedule != null && !this.schedule.isCancelled();
+	}
+
+	void tick() {
+		if (!this.leadership.isLeader()) {
+			return;
+		}
+		try {
+			reconcile();
+		}
+		catch (RuntimeException ex) {
+			log.warn("Reconciliation failed, nothing more changed this round: {}", ex.getMessage());
+			this.meters.counter("status.reconciler.runs", "result", "failed").increment();
+		}
+		if (this.clock.instant().isAfter(this.lastRenewal.plus(this.settings.leaderRenewal()))) {
+			this.leadership.renew();
+			this.lastRenewal = this.clock.instant();
+		}
+	}
+
+	/** One round; answers the number of corrections published. */
+	int reconcile() {
+		List<SrsStream> publishing = new ArrayList<>();
+		boolean complete = true;
+		for (URI api : this.srs.apis()) {
+			try {
+				this.srs.streams(api).block().stream()
+					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
+					.forEach(publishing::add);
+			}
+			catch (SrsApiException ex) {
+				complete = false;
+				log.warn("Not reconciling against {}: {}", api, ex.getMessage());
+			}
+		}
+		int corrected = setLive(publishing) + (complete ? setOffline(publishing) : 0);
+		this.meters.counter("status.reconciler.runs", "result", complete ? "complete" : "partial").increment();
+		return corrected;
+	}
+
+	private int setLive(List<SrsStream> publishing) {
+		int corrected = 0;
+		for (SrsStream stream : publishing) {
+			StreamKey key;
+			try {
+				key = StreamKey.of(stream.name());
+			}
+			catch (IllegalArgumentException ex) {
+				continue;
+			}
+			Channel channel = this.directory.find(key).block().orElse(null);
+			if (channel != null && !channel.live()) {
+				SrsSession session = new SrsSession(stream.serverId(), "", stream.clientId(), stream.streamId(), "",
+						stream.app(), key, "", "");
+				correct(StreamPublished.of(this.clock.instant(), EventSource.RECONCILER, session));
+				corrected++;
+				count("online");
+			}
+		}
+		return corrected;
+	}
+
+	private int setOffline(List<SrsStream> publishing) {
+		Set<String> active = new HashSet<>();
+		publishing.forEach(stream -> active.add(stream.name()));
+		Instant settled = this.clock.instant().minus(this.settings.grace());
+		String app = this.settings.apps().iterator().next();
+		int corrected = 0;
+		for (Channel channel : this.directory.live().block()) {
+			boolean quietLongEnough = channel.modified() == null || channel.modified().isBefore(settled);
+			if (!active.contains(channel.streamKey().value()) && quietLongEnough) {
+				SrsSession session = new SrsSession("", "", "", "", "", app, channel.streamKey(), "", "");
+				correct(StreamUnpublished.of(this.clock.instant(), EventSource.RECONCILER, session,
+						StreamUnpublished.Reason.GONE));
+				corrected++;
+				count("offline");
+			}
+		}
+		return corrected;
+	}
+
+	private void correct(StreamEvent event) {
+		this.corrections.send(EventTopology.EXCHANGE, event.routingKey(), event);
+		log.info("Corrected {}: {} ({})", event.session().stream(), event.routingKey(), event.eventId());
+	}
+
+	private void count(String correction) {
+		this.meters.counter("status.reconciler.corrections", "set", correction).increment();
+	}
+
+}
