@@ -1,18 +1,11 @@
 package dev.streamctl.gateway.delivery;
 
-import java.util.Map;
-
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.topology.EventTopology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.Declarables;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.context.annotation.Bean;
@@ -52,12 +45,7 @@ class DeliveryConfiguration {
 
 	@Bean
 	Declarables eventTopology(DeliverySettings settings) {
-		TopicExchange exchange = new TopicExchange(EventTopology.EXCHANGE, true, false);
-		Queue log = QueueBuilder.durable(EventTopology.LOG_QUEUE)
-			.withArguments(Map.of("x-queue-type", "stream", "x-max-age", settings.logRetention()))
-			.build();
-		Binding binding = BindingBuilder.bind(log).to(exchange).with(EventTopology.LOG_BINDING);
-		return new Declarables(exchange, log, binding);
+		return EventTopology.declarables(settings.logRetention());
 	}
 
 }

@@ -25,8 +25,8 @@ class ArchitectureTest {
 		.resideInAPackage("..gateway.hook..");
 
 	@ArchTest
-	static final ArchRule commonHasNoSpring = noClasses().that()
-		.resideInAPackage("dev.streamctl.common..")
+	static final ArchRule eventContractHasNoSpring = noClasses().that()
+		.resideInAPackage("dev.streamctl.common.event..")
 		.should()
 		.dependOnClassesThat()
 		.resideInAPackage("org.springframework..");

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * hook is still answered with code 0 from the spool, and once the broker is back every event reaches it, in
  * the order the hooks came.
  */
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "gateway.delivery.drain-interval=50ms", "gateway.delivery.drain-max-backoff=500ms" })
 class BrokerOutageIntegrationTest {
@@ -57,7 +59,6 @@ class BrokerOutageIntegrationTest {
 	@AfterAll
 	static void tearDown() {
 		proxy.close();
-		broker.deleteVhost(vhost);
 	}
 
 	@LocalServerPort

@@ -15,7 +15,6 @@ import dev.streamctl.gateway.support.EventTap;
 import dev.streamctl.gateway.support.Hooks;
 import dev.streamctl.gateway.support.LogStream;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,11 +30,13 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
 class HookGatewayIntegrationTest {
@@ -51,11 +52,6 @@ class HookGatewayIntegrationTest {
 	static void properties(DynamicPropertyRegistry registry) {
 		broker.springProperties(vhost).forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("gateway.delivery.spool-directory", () -> spool.toString());
-	}
-
-	@AfterAll
-	static void dropVhost() {
-		broker.deleteVhost(vhost);
 	}
 
 	@LocalServerPort
