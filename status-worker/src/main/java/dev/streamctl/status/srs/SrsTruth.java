@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.streamctl.common.srs.SrsApiClient;
 import dev.streamctl.common.srs.SrsStream;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
@@ -42,10 +41,7 @@ public class SrsTruth {
 	 * since the stream may be on that one.
 	 */
 	public Mono<Boolean> isPublishing(String app, String name) {
-		return Flux.fromIterable(this.apis)
-			.flatMap(this.client::streams)
-			.flatMapIterable(streams -> streams)
-			.any(stream -> stream.publishing() && stream.app().equals(app) && stream.name().equals(name));
+		return this.client.isPublishing(this.apis, app, name);
 	}
 
 }

@@ -1,0 +1,213 @@
+package dev.streamctl.thumbnail.capture;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Predicate;
+
+import dev.streamctl.common.directory.Channel;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegCommand;
+import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegProcess;
+import dev.streamctl.thumbnail.capture.ffmpeg.JpegFrames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One stream's capture, supervised on its own thread: FFmpeg runs, each JPEG it writes becomes the
+ * stream's thumbnail, and when it exits (or is killed as stalled) it is started again after a backoff that
+ * doubles, until it has failed {@link CaptureSettings#maxFailures()} times in a row or the stream is gone.
+ */
+final class Capture implements Runnable {
+
+	private static final Logger log = LoggerFactory.getLogger(Capture.class);
+
+	private final CaptureJob job;
+
+	private final Channel channel;
+
+	private final CaptureSettings settings;
+
+	private final ThumbnailFiles files;
+
+	private final CaptureMetrics metrics;
+
+	private final Predicate<Capture> streamGone;
+
+	private volatile Instant runStarted = Instant.now();
+
+	private volatile StreamPublished session;
+
+	private volatile FfmpegProcess process;
+
+	private volatile Instant lastFrame;
+
+	private volatile boolean stopping;
+
+	private volatile boolean gaveUp;
+
+	private Thread thread;
+
+	Capture(CaptureJob job, Channel channel, CaptureSettings settings, ThumbnailFiles files, CaptureMetrics metrics,
+			Predicate<Capture> streamGone) {
+		this.job = job;
+		this.channel = channel;
+		this.session = job.event();
+		this.settings = settings;
+		this.files = files;
+		this.metrics = metrics;
+		this.streamGone = streamGone;
+	}
+
+	void start() {
+		this.thread = new Thread(this, "capture-" + this.channel.publicName().substring(0, 8));
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	@Override
+	public void run() {
+		Duration backoff = this.settings.restartBackoff();
+		int failures = 0;
+		while (!this.stopping) {
+			String failure = runOnce();
+			if (this.stopping) {
+				break;
+			}
+			failures = (failure == null) ? 1 : failures + 1;
+			this.metrics.restarted();
+			log.warn("Capture of {} ended ({} in a row): {}", this.session.session().stream(), failures,
+					(failure == null) ? "FFmpeg exited after frames" : failure);
+			if (failures >= this.settings.maxFailures() || this.streamGone.test(this)) {
+				this.gaveUp = true;
+				log.warn("Giving up the capture of {} after {} failures", this.session.session().stream(), failures);
+				break;
+			}
+			if (!pause(backoff)) {
+				break;
+			}
+			backoff = backoff.multipliedBy(2).compareTo(this.settings.restartMaxBackoff()) > 0
+					? this.settings.restartMaxBackoff() : backoff.multipliedBy(2);
+		}
+	}
+
+	/** One run of FFmpeg; answers null when it delivered frames, else why it failed. */
+	private String runOnce() {
+		List<String> command = FfmpegCommand.capture(this.settings,
+				this.settings.inputUrlOf(this.session.session().app(), this.session.session().stream()));
+		FfmpegProcess ffmpeg;
+		try {
+			ffmpeg = FfmpegProcess.start(command);
+		}
+		catch (IOException ex) {
+			this.metrics.startFailed();
+			return "cannot run FFmpeg: " + ex.getMessage();
+		}
+		boolean delivered = false;
+		try (ffmpeg) {
+			this.runStarted = Instant.now();
+			this.process = ffmpeg;
+			JpegFrames frames = ffmpeg.frames();
+			byte[] frame;
+			while (!this.stopping && (frame = frames.next()) != null) {
+				this.files.write(this.channel.publicName(), frame);
+				this.lastFrame = Instant.now();
+				this.metrics.frame();
+				delivered = true;
+			}
+			int exit = ffmpeg.exitCode();
+			return delivered ? null : "FFmpeg exited with " + exit + " before any frame: " + masked(ffmpeg.stderrTail());
+		}
+		catch (IOException ex) {
+			return "the capture broke off: " + masked(ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			return "interrupted";
+		}
+		finally {
+			this.process = null;
+		}
+	}
+
+	/** Kills FFmpeg when no frame came for the stall time; the loop then restarts it. */
+	void killIfStalled(Instant now) {
+		Instant last = (this.lastFrame != null && this.lastFrame.isAfter(this.runStarted)) ? this.lastFrame
+				: this.runStarted;
+		FfmpegProcess running = this.process;
+		if (running != null && last.plus(stallTime()).isBefore(now)) {
+			log.warn("Capture of {} stalled: no frame for {}", this.session.session().stream(), stallTime());
+			running.close();
+		}
+	}
+
+	/** Stops the capture and waits for its thread. */
+	void stop() {
+		this.stopping = true;
+		FfmpegProcess running = this.process;
+		if (running != null) {
+			running.close();
+		}
+		if (this.thread != null) {
+			this.thread.interrupt();
+			try {
+				this.thread.join(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** Follows a newer publish of the same stream (a reconnect), so that the unpublish of the old one is ignored. */
+	void adopt(StreamPublished newer) {
+		if (newer.occurredAt().isAfter(this.session.occurredAt())) {
+			this.session = newer;
+		}
+	}
+
+	boolean isRunning() {
+		return this.thread != null && this.thread.isAlive();
+	}
+
+	boolean gaveUp() {
+		return this.gaveUp;
+	}
+
+	CaptureJob job() {
+		return this.job;
+	}
+
+	Channel channel() {
+		return this.channel;
+	}
+
+	StreamPublished session() {
+		return this.session;
+	}
+
+	/** When the last thumbnail was written, or null. */
+	Instant lastFrame() {
+		return this.lastFrame;
+	}
+
+	private Duration stallTime() {
+		return this.settings.interval().multipliedBy(this.settings.stallIntervals());
+	}
+
+	private String masked(String text) {
+		String key = this.session.session().stream().value();
+		return (text == null) ? "" : text.replace(key, this.session.session().stream().masked());
+	}
+
+	private boolean pause(Duration backoff) {
+		try {
+			Thread.sleep(backoff.toMillis());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			return false;
+		}
+	}
+
+}

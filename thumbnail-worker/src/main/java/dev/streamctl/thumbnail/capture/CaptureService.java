@@ -1,0 +1,243 @@
+package dev.streamctl.thumbnail.capture;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+
+import dev.streamctl.common.directory.Channel;
+import dev.streamctl.common.directory.ChannelDirectory;
+import dev.streamctl.common.directory.DirectoryException;
+import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.common.srs.SrsApiException;
+import dev.streamctl.thumbnail.srs.SrsStreams;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Service;
+
+/**
+ * This worker's captures, one per stream it holds the lock of. A job starts a capture unless this worker
+ * already runs it (the job is a duplicate) or another worker does (the job waits and retries, in case that
+ * capture is ending, then counts as a duplicate). An unpublish no older than the capture's publish stops it
+ * and acknowledges its job; a newer publish of the same stream is adopted. On shutdown every job is handed
+ * back to the broker at once; when the broker connection is lost every capture stops, since its lock and
+ * job went with the connection.
+ */
+@Service
+public class CaptureService implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(CaptureService.class);
+
+	private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+
+	private final Map<String, Capture> captures = new ConcurrentHashMap<>();
+
+	private final ChannelDirectory directory;
+
+	private final CaptureLock lock;
+
+	private final JobSettlement settlement;
+
+	private final ThumbnailFiles files;
+
+	private final CaptureMetrics metrics;
+
+	private final CaptureSettings settings;
+
+	private final SrsStreams srs;
+
+	private final TaskScheduler scheduler;
+
+	private ScheduledFuture<?> watchdog;
+
+	CaptureService(ChannelDirectory directory, CaptureLock lock, JobSettlement settlement, ThumbnailFiles files,
+			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
+			MeterRegistry meters) {
+		this.directory = directory;
+		this.lock = lock;
+		this.settlement = settlement;
+		this.files = files;
+		this.metrics = metrics;
+		this.settings = settings;
+		this.srs = srs;
+		this.scheduler = scheduler;
+		Gauge.builder("thumbnail.captures.active", this.captures, Map::size)
+			.description("Captures this worker runs")
+			.register(meters);
+		Gauge.builder("thumbnail.oldest.age", this, CaptureService::oldestThumbnailAgeSeconds)
+			.description("Age of the oldest thumbnail among the streams this worker captures")
+			.baseUnit("seconds")
+			.register(meters);
+	}
+
+	/** A capture job arrived. */
+	public void requested(CaptureJob job) {
+		StreamPublished event = job.event();
+		String key = event.session().stream().value();
+		Capture running = this.captures.get(key);
+		if (running != null) {
+			running.adopt(event);
+			this.settlement.ack(job, "duplicate");
+			return;
+		}
+		if (!this.settings.streamNamePattern().matcher(key).matches()) {
+			log.warn("Not capturing {}: its name is outside the allowed set", event.session().stream());
+			this.settlement.ack(job, "invalid");
+			return;
+		}
+		Optional<Channel> channel;
+		try {
+			channel = this.directory.find(event.session().stream()).block(LOOKUP_TIMEOUT);
+		}
+		catch (DirectoryException ex) {
+			log.warn("Cannot look up the channel of {} now: {}", event.session().stream(), ex.getMessage());
+			this.settlement.retryLater(job);
+			return;
+		}
+		if (channel.isEmpty()) {
+			log.warn("No channel has stream key {}; not capturing", event.session().stream());
+			this.settlement.ack(job, "unknown_channel");
+			return;
+		}
+		if (!this.lock.acquire(channel.get().publicName())) {
+			if (job.attempts() < this.settings.lockRetries()) {
+				this.settlement.retryLater(job);
+			}
+			else {
+				this.settlement.ack(job, "duplicate");
+			}
+			return;
+		}
+		Capture capture = new Capture(job, channel.get(), this.settings, this.files, this.metrics, this::streamGone);
+		this.captures.put(key, capture);
+		capture.start();
+		this.metrics.job("started");
+		log.info("Capturing {} as {}.jpg", event.session().stream(), channel.get().publicName());
+	}
+
+	/** A stream event seen by this worker's control queue. */
+	public void observed(StreamEvent event) {
+		Capture capture = this.captures.get(event.session().stream().value());
+		if (capture == null) {
+			return;
+		}
+		if (event instanceof StreamPublished published) {
+			capture.adopt(published);
+		}
+		else if (event instanceof StreamUnpublished && !event.occurredAt().isBefore(capture.session().occurredAt())) {
+			finish(capture, "stopped");
+		}
+	}
+
+	/** The broker connection is gone, and with it every lock and job of this worker. */
+	public void connectionLost() {
+		if (!this.captures.isEmpty()) {
+			log.warn("Broker connection lost: stopping {} captures; their jobs go back to the pool", this.captures.size());
+		}
+		this.captures.values().forEach(capture -> {
+			capture.stop();
+			this.captures.remove(capture.session().session().stream().value(), capture);
+		});
+	}
+
+	int activeCaptures() {
+		return this.captures.size();
+	}
+
+	private void finish(Capture capture, String outcome) {
+		if (!this.captures.remove(capture.session().session().stream().value(), capture)) {
+			return;
+		}
+		capture.stop();
+		if (!this.settings.keepLastThumbnail()) {
+			deleteThumbnail(capture);
+		}
+		this.lock.release(capture.channel().publicName());
+		this.settlement.ack(capture.job(), outcome);
+		log.info("Stopped capturing {} ({})", capture.session().session().stream(), outcome);
+	}
+
+	private void handBack(Capture capture) {
+		this.captures.remove(capture.session().session().stream().value(), capture);
+		capture.stop();
+		this.lock.release(capture.channel().publicName());
+		this.settlement.requeue(capture.job());
+	}
+
+	private boolean streamGone(Capture capture) {
+		try {
+			return this.srs.isConfigured() && !this.srs.isPublishing(capture.session());
+		}
+		catch (SrsApiException ex) {
+			return false;
+		}
+	}
+
+	private void watch() {
+		Instant now = Instant.now();
+		for (Capture capture : this.captures.values()) {
+			if (capture.gaveUp() || !capture.isRunning()) {
+				finish(capture, "given_up");
+			}
+			else {
+				capture.killIfStalled(now);
+			}
+		}
+	}
+
+	private double oldestThumbnailAgeSeconds() {
+		Instant now = Instant.now();
+		return this.captures.values()
+			.stream()
+			.map(Capture::lastFrame)
+			.filter(last -> last != null)
+			.mapToDouble(last -> Duration.between(last, now).toMillis() / 1000.0)
+			.max()
+			.orElse(0);
+	}
+
+	private void deleteThumbnail(Capture capture) {
+		try {
+			this.files.delete(capture.channel().publicName());
+		}
+		catch (IOException ex) {
+			log.warn("Could not delete the thumbnail of a stopped capture: {}", ex.getMessage());
+		}
+	}
+
+	@Override
+	public void start() {
+		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::watch, Duration.ofSeconds(1));
+	}
+
+	/** A rolling deploy: every job goes back to the broker at once, for another worker to take. */
+	@Override
+	public void stop() {
+		if (this.watchdog != null) {
+			this.watchdog.cancel(false);
+		}
+		this.captures.values().forEach(this::handBack);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.watchdog != null && !this.watchdog.isCancelled();
+	}
+
+	/** Stops before the listener containers, so jobs are handed back over a live channel. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE;
+	}
+
+}
