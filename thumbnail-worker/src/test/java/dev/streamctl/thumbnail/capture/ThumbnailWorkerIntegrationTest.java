@@ -22,7 +22,6 @@ import dev.streamctl.common.test.TestRabbit;
 import dev.streamctl.common.test.media.RtmpServer;
 import dev.streamctl.common.test.media.SyntheticStream;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
-import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegCommand;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -132,7 +131,7 @@ class ThumbnailWorkerIntegrationTest {
 		this.rabbit.publish(FixtureEvents.published(this.key, "c1", Instant.now()));
 
 		await().untilAsserted(() -> assertThat(jobs("duplicate")).isEqualTo(duplicates + 2));
-		assertThat(capturesOf(this.key)).isEqualTo(1);
+		assertThat(RunningCaptures.of(this.key)).isEqualTo(1);
 	}
 
 	@Test
@@ -142,7 +141,7 @@ class ThumbnailWorkerIntegrationTest {
 
 		this.rabbit.publish(FixtureEvents.unpublished(this.key, "c1", Instant.now()));
 
-		await().untilAsserted(() -> assertThat(capturesOf(this.key)).isZero());
+		await().untilAsserted(() -> assertThat(RunningCaptures.of(this.key)).isZero());
 		assertThat(this.thumbnail).exists();
 	}
 
@@ -165,7 +164,7 @@ class ThumbnailWorkerIntegrationTest {
 		this.stream.close();
 		this.stream = null;
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-			assertThat(capturesOf(this.key)).isZero();
+			assertThat(RunningCaptures.of(this.key)).isZero();
 			assertThat(jobs("given_up")).isPositive();
 		});
 	}
@@ -191,17 +190,6 @@ class ThumbnailWorkerIntegrationTest {
 	private double jobs(String outcome) {
 		var counter = this.meters.find("thumbnail.jobs").tag("outcome", outcome).counter();
 		return (counter == null) ? 0 : counter.count();
-	}
-
-	/** FFmpeg capture processes reading this stream, on this host. */
-	static long capturesOf(String key) {
-		return ProcessHandle.allProcesses()
-			.filter(process -> process.isAlive())
-			.filter(process -> process.info().arguments().map(args -> {
-				var list = Arrays.asList(args);
-				return list.contains("comment=" + FfmpegCommand.MARKER) && list.stream().anyMatch(arg -> arg.endsWith("/" + key));
-			}).orElse(false))
-			.count();
 	}
 
 }
