@@ -20,6 +20,9 @@ public interface ChannelDirectory {
 	/** Every channel the store shows live now (never cached). */
 	Mono<List<Channel>> live();
 
+	/** Every channel (never cached); used to warm the lookup cache. */
+	Mono<List<Channel>> all();
+
 	/**
 	 * Writes a channel's live state as of {@code at}, unless the row already holds a state at least that
 	 * recent: the latest write wins whatever order writes arrive in, and repeating one changes nothing.

@@ -91,22 +91,35 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 
 	@Override
 	public Mono<List<Channel>> live() {
-		return livePage(0, new ArrayList<>());
+		return page("list live channels", this.columns.live(), "eq.true", 0, new ArrayList<>());
 	}
 
-	private Mono<List<Channel>> livePage(int offset, List<Channel> found) {
-		return call("list live channels", this.client.get()
-			.uri(uri -> uri.path("/" + this.settings.table())
+	@Override
+	public Mono<List<Channel>> all() {
+		return page("list channels", null, null, 0, new ArrayList<>());
+	}
+
+	/** Puts channels in the lookup cache, so that lookups of their keys make no request. */
+	public void remember(List<Channel> channels) {
+		channels.forEach(channel -> this.cache.put(channel.streamKey(),
+				java.util.concurrent.CompletableFuture.completedFuture(Optional.of(channel))));
+	}
+
+	private Mono<List<Channel>> page(String what, String filterColumn, String filter, int offset, List<Channel> found) {
+		return call(what, this.client.get().uri(uri -> {
+			uri.path("/" + this.settings.table())
 				.queryParam("select", selectColumns())
-				.queryParam(this.columns.live(), "eq.true")
 				.queryParam("order", this.columns.id() + ".asc")
 				.queryParam("limit", PAGE_SIZE)
-				.queryParam("offset", offset)
-				.build()), this::rows)
-			.flatMap(rows -> {
-				rows.forEach(row -> found.add(channel(row)));
-				return (rows.size() < PAGE_SIZE) ? Mono.just(found) : livePage(offset + PAGE_SIZE, found);
-			});
+				.queryParam("offset", offset);
+			if (filterColumn != null) {
+				uri.queryParam(filterColumn, filter);
+			}
+			return uri.build();
+		}), this::rows).flatMap(rows -> {
+			rows.forEach(row -> found.add(channel(row)));
+			return (rows.size() < PAGE_SIZE) ? Mono.just(found) : page(what, filterColumn, filter, offset + PAGE_SIZE, found);
+		});
 	}
 
 	@Override

@@ -8,11 +8,13 @@ import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.gateway.auth.PublishAuthorization;
 import dev.streamctl.gateway.delivery.DeliveryOutcome;
 import dev.streamctl.gateway.delivery.EventDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,9 +36,13 @@ public class HookService {
 
 	private final EventDelivery delivery;
 
+	private final PublishAuthorization authorization;
+
 	private final Clock clock = Clock.systemUTC();
 
-	HookService(HookSettings settings, StreamNamePolicy names, PublisherSessions sessions, EventDelivery delivery) {
+	HookService(HookSettings settings, StreamNamePolicy names, PublisherSessions sessions, EventDelivery delivery,
+			PublishAuthorization authorization) {
+		this.authorization = authorization;
 		this.settings = settings;
 		this.names = names;
 		this.sessions = sessions;
@@ -45,7 +51,8 @@ public class HookService {
 
 	/**
 	 * Handles one hook.
-	 * @throws HookRejectedException when an {@code on_publish} must be refused
+	 * @throws HookRejectedException when an {@code on_publish} must be refused: an unsafe name, or a key the
+	 * {@link PublishAuthorization} does not let in
 	 */
 	public HookOutcome handle(HookRequest hook) {
 		return switch (hook.action()) {
@@ -60,7 +67,11 @@ public class HookService {
 		if (!this.settings.apps().contains(hook.app())) {
 			return HookOutcome.IGNORED;
 		}
-		SrsSession session = session(hook, this.names.check(hook.stream()));
+		StreamKey key = this.names.check(hook.stream());
+		if (!this.authorization.authorize(hook.ip(), key).allowed()) {
+			throw new HookRejectedException(HttpStatus.FORBIDDEN, HookOutcome.REFUSED, "publish refused");
+		}
+		SrsSession session = session(hook, key);
 		this.sessions.opened(session);
 		return deliver(StreamPublished.of(this.clock.instant(), EventSource.SRS_HOOK, session));
 	}

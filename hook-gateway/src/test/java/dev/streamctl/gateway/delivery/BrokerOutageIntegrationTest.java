@@ -54,6 +54,8 @@ class BrokerOutageIntegrationTest {
 		registry.add("spring.rabbitmq.host", () -> "127.0.0.1");
 		registry.add("spring.rabbitmq.port", proxy::port);
 		registry.add("gateway.delivery.spool-directory", () -> spool.toString());
+		registry.add("gateway.auth.mode", () -> "open");
+		registry.add("supabase.key", () -> "unused-in-open-mode");
 	}
 
 	@AfterAll

@@ -52,6 +52,8 @@ class HookGatewayIntegrationTest {
 	static void properties(DynamicPropertyRegistry registry) {
 		broker.springProperties(vhost).forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("gateway.delivery.spool-directory", () -> spool.toString());
+		registry.add("gateway.auth.mode", () -> "open");
+		registry.add("supabase.key", () -> "unused-in-open-mode");
 	}
 
 	@LocalServerPort

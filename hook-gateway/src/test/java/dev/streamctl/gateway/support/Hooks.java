@@ -13,11 +13,8 @@ public final class Hooks {
 
 	private final String baseUrl;
 
-	private final URI uri;
-
 	public Hooks(String baseUrl) {
 		this.baseUrl = baseUrl;
-		this.uri = URI.create(baseUrl + "/srs/hooks");
 	}
 
 	/** The body of a GET on the gateway, e.g. {@code /actuator/prometheus}. */
@@ -31,7 +28,12 @@ public final class Hooks {
 	}
 
 	public HttpResponse<String> post(String body, String contentType, String query) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.uri + query))
+		return post(body, contentType, query, "/srs/hooks");
+	}
+
+	/** Posts to another SRS callback path of the gateway, e.g. {@code /srs/forward}. */
+	public HttpResponse<String> post(String body, String contentType, String query, String path) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + path + query))
 			.header("Content-Type", contentType)
 			.header("User-Agent", "SRS/6.0.157(Hang)")
 			.timeout(Duration.ofSeconds(30))

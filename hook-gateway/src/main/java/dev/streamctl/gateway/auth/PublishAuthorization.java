@@ -1,0 +1,83 @@
+package dev.streamctl.gateway.auth;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.streamctl.common.directory.Channel;
+import dev.streamctl.common.directory.ChannelDirectory;
+import dev.streamctl.common.event.StreamKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * Decides whether an {@code on_publish} may go on. In {@code known-keys} mode a key must belong to a channel:
+ * the answer comes from the directory's cache (warmed by {@link DirectoryWarmer}), or from a lookup bounded by
+ * {@link AuthSettings#lookupTimeout()}. When the directory cannot be asked, the failure mode decides. An
+ * address that tried too many unknown keys lately is refused without a lookup, so the endpoint is no oracle
+ * for guessing keys. Every decision is counted; refusals are logged with the key masked.
+ */
+@Service
+public class PublishAuthorization {
+
+	private static final Logger log = LoggerFactory.getLogger(PublishAuthorization.class);
+
+	private static final long MAX_TRACKED_ADDRESSES = 100_000;
+
+	private final ChannelDirectory directory;
+
+	private final AuthSettings settings;
+
+	private final MeterRegistry meters;
+
+	private final Cache<String, AtomicInteger> unknownByAddress;
+
+	PublishAuthorization(ChannelDirectory directory, AuthSettings settings, MeterRegistry meters) {
+		this.directory = directory;
+		this.settings = settings;
+		this.meters = meters;
+		this.unknownByAddress = Caffeine.newBuilder()
+			.maximumSize(MAX_TRACKED_ADDRESSES)
+			.expireAfterWrite(settings.unknownKeyWindow().toMillis(), TimeUnit.MILLISECONDS)
+			.build();
+	}
+
+	public Decision authorize(String address, StreamKey key) {
+		Decision decision = decide(address, key);
+		this.meters.counter("gateway.auth.decisions", "decision", decision.tag()).increment();
+		if (!decision.allowed() || decision == Decision.FAILED_OPEN) {
+			log.warn("Publish of {} from {}: {}", key, address, decision.tag());
+		}
+		return decision;
+	}
+
+	private Decision decide(String address, StreamKey key) {
+		if (this.settings.mode() == AuthSettings.Mode.OPEN) {
+			return Decision.OPEN;
+		}
+		AtomicInteger unknown = this.unknownByAddress.getIfPresent(address);
+		if (unknown != null && unknown.get() >= this.settings.unknownKeysPerIp()) {
+			return Decision.RATE_LIMITED;
+		}
+		Optional<Channel> channel;
+		try {
+			channel = this.directory.find(key).block(this.settings.lookupTimeout());
+		}
+		catch (RuntimeException ex) {
+			log.warn("Cannot ask the channel directory about {}: {}", key, ex.getMessage());
+			return (this.settings.failureMode() == AuthSettings.FailureMode.FAIL_OPEN) ? Decision.FAILED_OPEN
+					: Decision.FAILED_CLOSED;
+		}
+		if (channel.isPresent()) {
+			return Decision.KNOWN;
+		}
+		this.unknownByAddress.asMap().computeIfAbsent(address, ignored -> new AtomicInteger()).incrementAndGet();
+		return Decision.UNKNOWN;
+	}
+
+}
