@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.test.FakeSrsApi;
+import dev.streamctl.common.test.ServiceProcess;
 import dev.streamctl.common.test.SrsFixtures;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
@@ -76,10 +77,10 @@ class PipelineIT {
 		String publicName = new Channel(channelId, StreamKey.of(this.key), false, null).publicName();
 		Path thumbnails = Files.createDirectories(this.work.resolve("thumbnails"));
 		Path thumbnail = thumbnails.resolve(publicName + ".jpg");
-		Service gateway = start("hook-gateway", Map.of("HOOK_SECRET", HOOK_SECRET, "TARGET_FORWARD_URL",
+		ServiceProcess gateway = start("hook-gateway", Map.of("HOOK_SECRET", HOOK_SECRET, "TARGET_FORWARD_URL",
 				"rtmp://relay.example:1935/live", "GATEWAY_DELIVERY_SPOOL_DIRECTORY", this.work.resolve("spool").toString()));
-		Service status = start("status-worker", Map.of("SRS_APIS", this.srs.url().toString()));
-		Service thumbnailer = start("thumbnail-worker", Map.of("THUMBNAIL_DIR", thumbnails.toString(),
+		ServiceProcess status = start("status-worker", Map.of("SRS_APIS", this.srs.url().toString()));
+		ServiceProcess thumbnailer = start("thumbnail-worker", Map.of("THUMBNAIL_DIR", thumbnails.toString(),
 				"THUMBNAIL_INPUT_URL", this.rtmp.urlTemplate(), "THUMBNAIL_INTERVAL", "2s", "SRS_APIS",
 				this.srs.url().toString()));
 		List<String> answers = new ArrayList<>();
@@ -115,7 +116,7 @@ class PipelineIT {
 
 		List<String> leakSurfaces = new ArrayList<>(answers);
 		leakSurfaces.add(deadLetterHeaders);
-		for (Service service : List.of(gateway, status, thumbnailer)) {
+		for (ServiceProcess service : List.of(gateway, status, thumbnailer)) {
 			leakSurfaces.add(service.logOutput());
 			leakSurfaces.addAll(service.actuatorAnswers());
 		}
@@ -127,7 +128,7 @@ class PipelineIT {
 	}
 
 	/** Makes the store refuse the key once, so an event is dead-lettered; answers its headers. */
-	private String deadLetterAfterAWrongKey(Service gateway, UUID channelId) {
+	private String deadLetterAfterAWrongKey(ServiceProcess gateway, UUID channelId) {
 		this.store.failWith(401, "{\"message\":\"Invalid API key\",\"hint\":\"Double check your Supabase key.\"}");
 		gateway.post(hooks(), hook("on_publish.json"));
 		try (TestRabbit rabbit = new TestRabbit(this.broker, this.vhost)) {
@@ -139,16 +140,12 @@ class PipelineIT {
 		}
 	}
 
-	private Service start(String module, Map<String, String> extra) throws Exception {
+	private ServiceProcess start(String module, Map<String, String> extra) {
 		Map<String, String> env = new HashMap<>(extra);
-		env.put("SPRING_RABBITMQ_HOST", this.broker.host());
-		env.put("SPRING_RABBITMQ_PORT", String.valueOf(this.broker.port()));
-		env.put("SPRING_RABBITMQ_USERNAME", this.broker.username());
-		env.put("SPRING_RABBITMQ_PASSWORD", this.broker.password());
-		env.put("SPRING_RABBITMQ_VIRTUAL_HOST", this.vhost);
 		env.put("SUPABASE_URL", this.store.url());
 		env.put("SUPABASE_KEY", FakePostgrest.SERVICE_KEY);
-		Service service = Service.start(module, env, this.work);
+		ServiceProcess service = ServiceProcess.start(Path.of("..", module, "target", module + ".jar"), this.broker,
+				this.vhost, env, this.work.resolve(module + ".log"));
 		this.running.add(service);
 		return service;
 	}

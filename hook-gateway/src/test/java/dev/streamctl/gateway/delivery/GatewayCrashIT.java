@@ -1,7 +1,6 @@
 package dev.streamctl.gateway.delivery;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.streamctl.common.test.SrsFixtures;
+import dev.streamctl.common.test.ServiceProcess;
 import dev.streamctl.common.test.TcpProxy;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.gateway.support.EventTap;
@@ -39,14 +39,14 @@ class GatewayCrashIT {
 
 	private final String vhost = this.broker.createVhost("gateway-crash");
 
-	private final List<Process> processes = new ArrayList<>();
+	private final List<ServiceProcess> processes = new ArrayList<>();
 
 	@TempDir
 	Path work;
 
 	@AfterEach
 	void tearDown() {
-		this.processes.forEach(Process::destroyForcibly);
+		this.processes.forEach(ServiceProcess::close);
 		this.broker.deleteVhost(this.vhost);
 	}
 
@@ -57,9 +57,8 @@ class GatewayCrashIT {
 		try (TcpProxy unreachable = new TcpProxy(this.broker.host(), this.broker.port());
 				EventTap tap = new EventTap(this.broker, this.vhost)) {
 			unreachable.cut();
-			int port = freePort();
-			Process first = start(port, unreachable.port(), spool, "first.log");
-			Hooks hooks = new Hooks("http://localhost:" + port);
+			ServiceProcess first = start(unreachable.port(), spool, "first.log");
+			Hooks hooks = new Hooks(first.baseUrl());
 
 			assertThat(hooks.post(hook("on_publish.json", key, 0)).statusCode()).as("no secret").isEqualTo(401);
 			List<String> posted = new ArrayList<>();
@@ -73,11 +72,10 @@ class GatewayCrashIT {
 			}
 			assertThat(spooledFiles(spool)).hasSize(20);
 
-			first.destroyForcibly().waitFor();
+			first.kill();
 			assertThat(spooledFiles(spool)).hasSize(20);
 
-			int secondPort = freePort();
-			start(secondPort, this.broker.port(), spool, "second.log");
+			start(this.broker.port(), spool, "second.log");
 			Map<UUID, String> received = new LinkedHashMap<>();
 			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
 				tap.drain().forEach(event -> received.putIfAbsent(event.eventId(),
@@ -93,29 +91,14 @@ class GatewayCrashIT {
 		}
 	}
 
-	private Process start(int port, int brokerPort, Path spool, String log) throws IOException {
-		ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-				JAR.toAbsolutePath().toString());
-		Map<String, String> env = builder.environment();
-		env.put("SERVER_PORT", String.valueOf(port));
-		env.put("SPRING_RABBITMQ_HOST", this.broker.host());
-		env.put("SPRING_RABBITMQ_PORT", String.valueOf(brokerPort));
-		env.put("SPRING_RABBITMQ_USERNAME", this.broker.username());
-		env.put("SPRING_RABBITMQ_PASSWORD", this.broker.password());
-		env.put("SPRING_RABBITMQ_VIRTUAL_HOST", this.vhost);
-		env.put("GATEWAY_DELIVERY_SPOOL_DIRECTORY", spool.toString());
-		env.put("HOOK_SECRET", SECRET);
-		env.put("GATEWAY_AUTH_MODE", "open");
-		env.put("SUPABASE_KEY", "unused-in-open-mode");
-		builder.redirectErrorStream(true).redirectOutput(this.work.resolve(log).toFile());
-		Process process = builder.start();
-		this.processes.add(process);
-		Hooks hooks = new Hooks("http://localhost:" + port);
-		await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(process.isAlive()).as("gateway process alive; see " + log).isTrue();
-			assertThat(hooks.get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
-		});
-		return process;
+	private ServiceProcess start(int brokerPort, Path spool, String log) {
+		ServiceProcess gateway = ServiceProcess.start(JAR, this.broker, this.vhost,
+				Map.of("SPRING_RABBITMQ_PORT", String.valueOf(brokerPort), "GATEWAY_DELIVERY_SPOOL_DIRECTORY",
+						spool.toString(), "HOOK_SECRET", SECRET, "GATEWAY_AUTH_MODE", "open", "SUPABASE_KEY",
+						"unused-in-open-mode"),
+				this.work.resolve(log));
+		this.processes.add(gateway);
+		return gateway;
 	}
 
 	private static List<Path> spooledFiles(Path spool) throws IOException {
@@ -126,12 +109,6 @@ class GatewayCrashIT {
 
 	private static String hook(String fixture, String stream, int client) {
 		return SrsFixtures.with(fixture, Map.of("stream", stream, "client_id", "crash" + client));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

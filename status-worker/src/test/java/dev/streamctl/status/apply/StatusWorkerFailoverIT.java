@@ -15,7 +15,7 @@ import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
 import dev.streamctl.common.topology.StatusTopology;
-import dev.streamctl.status.support.WorkerProcess;
+import dev.streamctl.common.test.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +38,16 @@ class StatusWorkerFailoverIT {
 
 	private final FakeSrsApi srs = new FakeSrsApi();
 
-	private final List<WorkerProcess> workers = new ArrayList<>();
+	private static final Path JAR = Path.of("target", "status-worker.jar");
+
+	private final List<ServiceProcess> workers = new ArrayList<>();
 
 	@TempDir
 	Path logs;
 
 	@AfterEach
 	void tearDown() {
-		this.workers.forEach(WorkerProcess::stop);
+		this.workers.forEach(ServiceProcess::close);
 		this.store.close();
 		this.srs.close();
 		this.broker.deleteVhost(this.vhost);
@@ -55,8 +57,8 @@ class StatusWorkerFailoverIT {
 	void theStandbyTakesOverWhenTheActiveWorkerIsKilledAndNothingIsLost() throws Exception {
 		Map<String, String> env = Map.of("SUPABASE_URL", this.store.url(), "SUPABASE_KEY", FakePostgrest.SERVICE_KEY,
 				"SRS_APIS", this.srs.url().toString(), "STATUS_BATCH_SIZE", "5");
-		WorkerProcess first = start(env, "first.log");
-		WorkerProcess second = start(env, "second.log");
+		ServiceProcess first = start(env, "first.log");
+		ServiceProcess second = start(env, "second.log");
 		List<String> keys = new ArrayList<>();
 		List<UUID> channels = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
@@ -73,9 +75,9 @@ class StatusWorkerFailoverIT {
 							: FixtureEvents.unpublished(key, "c" + (round - 1), at));
 				}
 				if (round == 1) {
-					await().untilAsserted(() -> assertThat(first.settledEvents() + second.settledEvents()).isPositive());
-					WorkerProcess active = (first.settledEvents() > 0) ? first : second;
-					assertThat((active == first ? second : first).settledEvents()).as("the standby applied nothing").isZero();
+					await().untilAsserted(() -> assertThat(first.counter("status_events_total") + second.counter("status_events_total")).isPositive());
+					ServiceProcess active = (first.counter("status_events_total") > 0) ? first : second;
+					assertThat((active == first ? second : first).counter("status_events_total")).as("the standby applied nothing").isZero();
 					active.kill();
 				}
 			}
@@ -104,16 +106,16 @@ class StatusWorkerFailoverIT {
 		}
 		this.store.clearFaults();
 
-		int exit = WorkerProcess.replay(this.broker, this.vhost, env, this.logs.resolve("replay.log"),
-				at.minusSeconds(60).toString());
+		int exit = ServiceProcess.run(JAR, this.broker, this.vhost, env, this.logs.resolve("replay.log"), "replay",
+				"--status.replay.from=" + at.minusSeconds(60), "--status.replay.idle=2s");
 
 		assertThat(exit).isZero();
 		await().untilAsserted(() -> assertThat(this.store.row(channel)).containsEntry("is_on_live", true)
 			.containsEntry("modified", at));
 	}
 
-	private WorkerProcess start(Map<String, String> env, String log) throws Exception {
-		WorkerProcess worker = WorkerProcess.start(this.broker, this.vhost, env, this.logs.resolve(log));
+	private ServiceProcess start(Map<String, String> env, String log) {
+		ServiceProcess worker = ServiceProcess.start(JAR, this.broker, this.vhost, env, this.logs.resolve(log));
 		this.workers.add(worker);
 		return worker;
 	}

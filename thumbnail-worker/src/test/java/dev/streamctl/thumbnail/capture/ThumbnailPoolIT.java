@@ -1,7 +1,6 @@
 package dev.streamctl.thumbnail.capture;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,6 +15,7 @@ import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.test.FakeSrsApi;
 import dev.streamctl.common.test.FixtureEvents;
+import dev.streamctl.common.test.ServiceProcess;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
 import dev.streamctl.common.test.media.RtmpServer;
@@ -25,8 +25,6 @@ import dev.streamctl.common.topology.ThumbnailTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,7 +49,7 @@ class ThumbnailPoolIT {
 
 	private final RtmpServer rtmp = new RtmpServer();
 
-	private final List<Process> workers = new ArrayList<>();
+	private final List<ServiceProcess> workers = new ArrayList<>();
 
 	private final List<SyntheticStream> streams = new ArrayList<>();
 
@@ -60,7 +58,7 @@ class ThumbnailPoolIT {
 
 	@AfterEach
 	void tearDown() {
-		this.workers.forEach(Process::destroyForcibly);
+		this.workers.forEach(ServiceProcess::close);
 		this.streams.forEach(SyntheticStream::close);
 		this.rtmp.close();
 		this.store.close();
@@ -74,23 +72,22 @@ class ThumbnailPoolIT {
 		String first = live();
 		String second = live();
 		try (TestRabbit rabbit = new TestRabbit(this.broker, this.vhost)) {
-			Process a = start("a", 1, thumbnails);
+			ServiceProcess a = start("a", 1, thumbnails);
 			rabbit.publish(FixtureEvents.published(first, "c1", Instant.now()));
 			awaitRefreshed(thumbnails, first);
 
 			rabbit.publish(FixtureEvents.published(second, "c2", Instant.now()));
 			await().untilAsserted(() -> assertThat(rabbit.messageCount(ThumbnailTopology.JOBS_QUEUE)).as("waiting job").isEqualTo(1));
 
-			Process b = start("b", 2, thumbnails);
+			ServiceProcess b = start("b", 2, thumbnails);
 			awaitRefreshed(thumbnails, second);
 
-			a.destroyForcibly().waitFor();
+			a.kill();
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(RunningCaptures.orphaned()).isZero());
 			awaitRefreshed(thumbnails, first);
 
 			start("c", 2, thumbnails);
-			b.destroy();
-			b.waitFor();
+			b.terminate();
 			awaitRefreshed(thumbnails, first);
 			awaitRefreshed(thumbnails, second);
 			assertThat(RunningCaptures.of(first)).isEqualTo(1);
@@ -120,40 +117,15 @@ class ThumbnailPoolIT {
 				.isTrue());
 	}
 
-	private Process start(String name, int maxCaptures, Path thumbnails) throws IOException {
-		int port = freePort();
-		ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
-				JAR.toAbsolutePath().toString());
-		Map<String, String> env = builder.environment();
-		env.put("SERVER_PORT", String.valueOf(port));
-		env.put("SPRING_RABBITMQ_HOST", this.broker.host());
-		env.put("SPRING_RABBITMQ_PORT", String.valueOf(this.broker.port()));
-		env.put("SPRING_RABBITMQ_USERNAME", this.broker.username());
-		env.put("SPRING_RABBITMQ_PASSWORD", this.broker.password());
-		env.put("SPRING_RABBITMQ_VIRTUAL_HOST", this.vhost);
-		env.put("SUPABASE_URL", this.store.url());
-		env.put("SUPABASE_KEY", FakePostgrest.SERVICE_KEY);
-		env.put("SRS_APIS", this.srs.url().toString());
-		env.put("THUMBNAIL_DIR", thumbnails.toString());
-		env.put("THUMBNAIL_INPUT_URL", this.rtmp.urlTemplate());
-		env.put("THUMBNAIL_INTERVAL", "2s");
-		env.put("THUMBNAIL_MAX_CAPTURES", String.valueOf(maxCaptures));
-		builder.redirectErrorStream(true).redirectOutput(this.work.resolve(name + ".log").toFile());
-		Process process = builder.start();
-		this.workers.add(process);
-		WebClient client = WebClient.create("http://localhost:" + port);
-		await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
-			assertThat(process.isAlive()).as("worker " + name + " alive").isTrue();
-			assertThat(client.get().uri("/actuator/health/readiness").retrieve().bodyToMono(String.class).block())
-				.contains("\"status\":\"UP\"");
-		});
-		return process;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
+	private ServiceProcess start(String name, int maxCaptures, Path thumbnails) {
+		ServiceProcess worker = ServiceProcess.start(JAR, this.broker, this.vhost,
+				Map.of("SUPABASE_URL", this.store.url(), "SUPABASE_KEY", FakePostgrest.SERVICE_KEY, "SRS_APIS",
+						this.srs.url().toString(), "THUMBNAIL_DIR", thumbnails.toString(), "THUMBNAIL_INPUT_URL",
+						this.rtmp.urlTemplate(), "THUMBNAIL_INTERVAL", "2s", "THUMBNAIL_MAX_CAPTURES",
+						String.valueOf(maxCaptures)),
+				this.work.resolve(name + ".log"));
+		this.workers.add(worker);
+		return worker;
 	}
 
 }
