@@ -20,8 +20,9 @@ class DeliveryConfiguration {
 	}
 
 	@Bean
-	EventSpool eventSpool(DeliverySettings settings, MeterRegistry meters) {
-		EventSpool spool = new EventSpool(settings.spoolDirectory(), settings.spoolMaxSize().toBytes());
+	EventSpool eventSpool(DeliverySettings settings, EventCodec codec, MeterRegistry meters) {
+		EventSpool spool = new EventSpool(settings.spoolDirectory(), settings.spoolMaxSize().toBytes(),
+				body -> codec.decode(body).session().stream().value());
 		Gauge.builder("gateway.spool.depth", spool, EventSpool::depth)
 			.description("Events waiting in the local spool for the broker")
 			.register(meters);

@@ -22,12 +22,12 @@ import org.springframework.stereotype.Service;
 
 /**
  * Hands an event durably to the broker within a deadline: it returns once RabbitMQ confirmed the event, or,
- * when the broker is down, blocked, slow beyond {@link DeliverySettings#confirmDeadline()} or already has a
- * backlog waiting in the spool, once the event is forced to the local spool. It never throws for broker
+ * when the broker is down, blocked, slow beyond {@link DeliverySettings#confirmDeadline()}, or earlier events
+ * of the same stream wait in the spool, once the event is forced to the local spool. It never throws for broker
  * trouble: SRS refuses a streamer on any error answer and never retries a hook.
  *
- * <p>While the spool holds anything, new events join it behind the backlog so that they reach the broker in
- * the order they came. An event that went to the spool after its confirm was late may reach the broker
+ * <p>While the spool holds events of a stream, that stream's new events join it behind them, so that one
+ * stream's events reach the broker in the order they came; other streams keep publishing directly. An event that went to the spool after its confirm was late may reach the broker
  * twice (at-least-once; consumers drop duplicates by {@code eventId}); when the late confirm does come, its
  * spool entry is dropped to keep such duplicates rare.
  */
@@ -73,7 +73,7 @@ public class EventDelivery {
 	public DeliveryOutcome deliver(StreamEvent event) {
 		byte[] body = this.codec.encode(event);
 		CorrelationData unconfirmed = null;
-		if (this.spool.isEmpty() && this.broker.isUp()) {
+		if (!this.spool.holds(stream(event)) && this.broker.isUp()) {
 			CorrelationData correlation = new CorrelationData(event.eventId().toString());
 			if (publishConfirmed(event, body, correlation)) {
 				this.confirmed.increment();
@@ -123,7 +123,7 @@ public class EventDelivery {
 
 	private DeliveryOutcome toSpool(StreamEvent event, byte[] body) {
 		try {
-			this.spool.append(event.eventId(), body);
+			this.spool.append(event.eventId(), stream(event), body);
 			this.spooled.increment();
 			return DeliveryOutcome.SPOOLED;
 		}
@@ -133,6 +133,10 @@ public class EventDelivery {
 					ex.getMessage());
 			return DeliveryOutcome.LOST;
 		}
+	}
+
+	private static String stream(StreamEvent event) {
+		return event.session().stream().value();
 	}
 
 	private static Counter outcomeCounter(MeterRegistry meters, DeliveryOutcome outcome) {

@@ -15,13 +15,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * A durable FIFO of encoded events on local disk: one file per event, named by a sequence number and the
  * event id. An entry is visible only once it is complete: it is written beside its final name, forced to
  * disk, renamed into place and the directory forced, so a crash (SIGKILL, power loss) leaves either the
- * whole entry or none. Entries found at start-up are resumed in sequence order.
+ * whole entry or none. Entries found at start-up are resumed in sequence order. It knows which streams have
+ * entries waiting, so that only their later events need to queue behind them.
  *
  * <p>Thread-safe: appends may run concurrently (each forces its own file); {@link #oldest(int)} and
  * {@link #remove(Entry)} are meant for a single drainer.
@@ -44,9 +46,17 @@ class EventSpool {
 
 	private final Map<UUID, Entry> byEventId = new ConcurrentHashMap<>();
 
-	EventSpool(Path directory, long maxBytes) {
+	private final Map<String, Integer> waitingByStream = new ConcurrentHashMap<>();
+
+	private final Function<byte[], String> streamOf;
+
+	/**
+	 * @param streamOf the stream an encoded event belongs to, read back from entries found at start-up
+	 */
+	EventSpool(Path directory, long maxBytes, Function<byte[], String> streamOf) {
 		this.directory = directory;
 		this.maxBytes = maxBytes;
+		this.streamOf = streamOf;
 		try {
 			Files.createDirectories(directory);
 			resume();
@@ -61,7 +71,7 @@ class EventSpool {
 	 * @throws SpoolFullException when the spool holds its configured size already
 	 * @throws UncheckedIOException when the disk refuses the write
 	 */
-	void append(UUID eventId, byte[] body) {
+	void append(UUID eventId, String stream, byte[] body) {
 		if (this.bytes.addAndGet(body.length) > this.maxBytes) {
 			this.bytes.addAndGet(-body.length);
 			throw new SpoolFullException(this.maxBytes);
@@ -85,9 +95,12 @@ class EventSpool {
 			deleteQuietly(partial);
 			throw new UncheckedIOException("cannot write to the event spool in " + this.directory.toAbsolutePath(), ex);
 		}
-		Entry entry = new Entry(seq, eventId, target, body.length);
-		this.entries.put(seq, entry);
-		this.byEventId.put(eventId, entry);
+		add(new Entry(seq, eventId, stream, target, body.length));
+	}
+
+	/** Whether events of this stream wait here: its next events must queue behind them. */
+	boolean holds(String stream) {
+		return this.waitingByStream.containsKey(stream);
 	}
 
 	/** Up to {@code max} of the oldest entries, oldest first, with their bodies read from disk. */
@@ -113,9 +126,7 @@ class EventSpool {
 
 	/** Forgets an entry that reached the broker. Removing an entry twice is harmless. */
 	void remove(Entry entry) {
-		if (this.entries.remove(entry.sequence(), entry)) {
-			this.byEventId.remove(entry.eventId(), entry);
-			this.bytes.addAndGet(-entry.size());
+		if (forget(entry)) {
 			deleteQuietly(entry.file());
 		}
 	}
@@ -129,10 +140,7 @@ class EventSpool {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot set aside spooled file " + entry.file(), ex);
 		}
-		if (this.entries.remove(entry.sequence(), entry)) {
-			this.byEventId.remove(entry.eventId(), entry);
-			this.bytes.addAndGet(-entry.size());
-		}
+		forget(entry);
 		return aside;
 	}
 
@@ -173,16 +181,41 @@ class EventSpool {
 				}
 				else if (name.endsWith(SUFFIX)) {
 					String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("\\.");
-					long seq = Long.parseLong(parts[0]);
-					Entry entry = new Entry(seq, UUID.fromString(parts[1]), file, Files.size(file));
-					this.entries.put(seq, entry);
-					this.byEventId.put(entry.eventId(), entry);
+					Entry entry = new Entry(Long.parseLong(parts[0]), UUID.fromString(parts[1]), streamOf(file), file,
+							Files.size(file));
+					add(entry);
 					this.bytes.addAndGet(entry.size());
 				}
 			}
 		}
 		if (!this.entries.isEmpty()) {
 			this.sequence.set(this.entries.lastKey());
+		}
+	}
+
+	private void add(Entry entry) {
+		this.entries.put(entry.sequence(), entry);
+		this.byEventId.put(entry.eventId(), entry);
+		this.waitingByStream.merge(entry.stream(), 1, Integer::sum);
+	}
+
+	private boolean forget(Entry entry) {
+		if (!this.entries.remove(entry.sequence(), entry)) {
+			return false;
+		}
+		this.byEventId.remove(entry.eventId(), entry);
+		this.bytes.addAndGet(-entry.size());
+		this.waitingByStream.computeIfPresent(entry.stream(), (stream, count) -> (count == 1) ? null : count - 1);
+		return true;
+	}
+
+	/** The stream of an entry found at start-up; an unreadable one waits under its own name. */
+	private String streamOf(Path file) {
+		try {
+			return this.streamOf.apply(Files.readAllBytes(file));
+		}
+		catch (IOException | RuntimeException ex) {
+			return file.getFileName().toString();
 		}
 	}
 
@@ -202,7 +235,7 @@ class EventSpool {
 	}
 
 	/** One spooled event. */
-	record Entry(long sequence, UUID eventId, Path file, long size) {
+	record Entry(long sequence, UUID eventId, String stream, Path file, long size) {
 	}
 
 }
