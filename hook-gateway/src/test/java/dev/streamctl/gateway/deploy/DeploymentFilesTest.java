@@ -1,0 +1,479 @@
+package dev.streamctl.gateway.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the deployment files in agreement with the gateway: every SRS callback in {@code srs.conf} reaches a
+ * route the gateway serves, {@code docker-compose.yml} hands SRS the same URLs with {@code ?secret=${HOOK_SECRET}}
+ * and the gateway the same {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure
+ * rules hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not public).
+ */
+class DeploymentFilesTest {
+
+	private static final String HOOK_CONTROLLER = "dev.streamctl.gateway.hook.web.HookController";
+
+	private static final String FORWARD_CONTROLLER = "dev.streamctl.gateway.hook.web.ForwardController";
+
+	private static final String GATEWAY_SERVICE = "hook-gateway";
+
+	private static final String SRS_SERVICE = "srs";
+
+	private static final String SECRET_PARAMETER = "secret";
+
+	private static final String SECRET_VARIABLE = "HOOK_SECRET";
+
+	/** SRS needs this many descriptors besides its connections, or it refuses to start. */
+	private static final int SRS_RESERVED_FILES = 128;
+
+	private static final Pattern SECRET_REFERENCE = Pattern.compile("\\$\\{" + SECRET_VARIABLE + "(:?\\?[^}]*)?}");
+
+	private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)((:?[-?])([^}]*))?}");
+
+	private static Path root;
+
+	private static SrsConfig srs;
+
+	private static Map<String, Object> compose;
+
+	@BeforeAll
+	static void readDeploymentFiles() throws IOException {
+		root = repositoryRoot();
+		srs = SrsConfig.parse(Files.readString(root.resolve("srs.conf")));
+		compose = yaml(root.resolve("docker-compose.yml"));
+	}
+
+	@Test
+	void everyHookInSrsConfCallsTheGatewaysHookRoute() throws Exception {
+		List<Directive> hooks = hooks();
+
+		assertThat(hooks).extracting(Directive::name).contains("on_publish", "on_unpublish", "on_close");
+		for (Directive hook : hooks) {
+			assertCallsGateway(hook.name(), URI.create(hook.arg()), routesOf(HOOK_CONTROLLER));
+		}
+	}
+
+	@Test
+	void forwardBackendInSrsConfCallsTheGatewaysForwardRoute() throws Exception {
+		Directive forward = srs.vhost().child("forward");
+
+		assertThat(forward.child("enabled").arg()).isEqualTo("on");
+		assertCallsGateway("forward backend", URI.create(forward.child("backend").arg()), routesOf(FORWARD_CONTROLLER));
+	}
+
+	@Test
+	void bothGatewayRoutesTakeTheSecretAsTheQueryParameterSrsSends() throws Exception {
+		for (String controller : List.of(HOOK_CONTROLLER, FORWARD_CONTROLLER)) {
+			assertThat(requestParameters(controller)).as(controller).contains(SECRET_PARAMETER);
+		}
+	}
+
+	@Test
+	void srsConfHoldsNoSecret() {
+		assertThat(srs.all())
+			.as("srs.conf is committed: the secret comes from the environment only")
+			.allSatisfy(directive -> assertThat(directive.args())
+				.noneMatch(arg -> arg.contains("?") || arg.toLowerCase().contains(SECRET_PARAMETER)));
+	}
+
+	@Test
+	void composeGivesSrsEveryCallbackUrlWithTheHookSecret() {
+		Map<String, String> environment = environment(SRS_SERVICE);
+		Map<String, String> expected = new LinkedHashMap<>();
+		hooks().forEach(hook -> expected.put("SRS_VHOST_HTTP_HOOKS_" + hook.name().toUpperCase(), hook.arg()));
+		expected.put("SRS_VHOST_FORWARD_BACKEND", srs.vhost().child("forward").child("backend").arg());
+
+		expected.forEach((variable, url) -> {
+			assertThat(environment).as("srs environment overrides %s", variable).containsKey(variable);
+			String value = environment.get(variable);
+			assertThat(value).as(variable).startsWith(url + "?" + SECRET_PARAMETER + "=");
+			assertThat(SECRET_REFERENCE.matcher(value.substring(url.length() + SECRET_PARAMETER.length() + 2)).matches())
+				.as("%s carries exactly ${%s}: %s", variable, SECRET_VARIABLE, value)
+				.isTrue();
+		});
+		assertThat(environment.keySet().stream().filter(name -> name.startsWith("SRS_VHOST_HTTP_HOOKS_ON_")))
+			.as("every hook SRS is told about is one srs.conf declares")
+			.allMatch(expected::containsKey);
+	}
+
+	@Test
+	void composeGivesTheGatewayTheSameHookSecretItReads() throws IOException {
+		String value = environment(GATEWAY_SERVICE).get(SECRET_VARIABLE);
+
+		assertThat(value).as("hook-gateway environment %s", SECRET_VARIABLE).isNotNull();
+		assertThat(SECRET_REFERENCE.matcher(value).matches()).as(value).isTrue();
+		assertThat(String.valueOf(path(gatewayApplicationYaml(), "gateway", "hooks", "secret")))
+			.as("the gateway reads gateway.hooks.secret from %s", SECRET_VARIABLE)
+			.startsWith("${" + SECRET_VARIABLE);
+	}
+
+	@Test
+	void srsFileLimitLeavesRoomForMaxConnections() {
+		int maxConnections = Integer.parseInt(srs.root().child("max_connections").arg());
+		Object nofile = path(service(SRS_SERVICE), "ulimits", "nofile");
+		assertThat(nofile).as("srs ulimits.nofile").isNotNull();
+		int soft = (nofile instanceof Map<?, ?> limits) ? toInt(limits.get("soft")) : toInt(nofile);
+		int hard = (nofile instanceof Map<?, ?> limits) ? toInt(limits.get("hard")) : soft;
+
+		assertThat(maxConnections + SRS_RESERVED_FILES).as("max_connections + %d", SRS_RESERVED_FILES).isLessThan(soft);
+		assertThat(hard).isGreaterThanOrEqualTo(soft);
+	}
+
+	@Test
+	void gopCacheIsOnSoReadersGetAKeyframeAtOnce() {
+		assertThat(srs.vhost().descendants("gop_cache")).isNotEmpty()
+			.allSatisfy(directive -> assertThat(directive.arg()).isEqualTo("on"));
+	}
+
+	@Test
+	void srsHttpApiIsNotPublishedBeyondTheHost() {
+		String api = srs.root().child("http_api").child("listen").arg();
+		String apiPort = api.substring(api.lastIndexOf(':') + 1);
+		String rtmpPort = srs.root().child("listen").arg();
+		List<PortMapping> ports = ports(SRS_SERVICE);
+
+		assertThat(service(SRS_SERVICE).get("network_mode")).as("srs network_mode").isNotEqualTo("host");
+		assertThat(ports).filteredOn(port -> port.target().equals(apiPort))
+			.allSatisfy(port -> assertThat(port.hostIp()).as("host address of the SRS API").isIn("127.0.0.1", "::1", "localhost"));
+		assertThat(ports).as("RTMP ingest is published").anyMatch(port -> port.target().equals(rtmpPort));
+	}
+
+	@Test
+	void scaledServicesHaveNoContainerNameNorHostPort() {
+		for (String service : List.of("status-worker", "thumbnail-worker")) {
+			assertThat(service(service)).as(service).doesNotContainKeys("container_name", "ports");
+		}
+	}
+
+	@Test
+	void envExampleDocumentsEveryVariableAndCommitsNoSecret() throws IOException {
+		String text = Files.readString(root.resolve("docker-compose.yml"));
+		Map<String, String> example = envFile(root.resolve(".env.example"));
+		Set<String> required = new LinkedHashSet<>();
+		Matcher variables = VARIABLE.matcher(text);
+		while (variables.find()) {
+			assertThat(example).as(".env.example documents ${%s}", variables.group(1)).containsKey(variables.group(1));
+			if (variables.group(3) != null && variables.group(3).endsWith("?")) {
+				required.add(variables.group(1));
+			}
+		}
+
+		assertThat(required).contains(SECRET_VARIABLE);
+		assertThat(required).allSatisfy(variable -> assertThat(example.get(variable)).as(variable).isEmpty());
+		assertThat(Files.readAllLines(root.resolve(".gitignore"))).contains(".env");
+	}
+
+	@Test
+	void brokerLoadsTheDefinitionsItsEntrypointWrites() throws IOException {
+		String entrypoint = Files.readString(root.resolve("rabbitmq/entrypoint.sh"));
+		String config = Files.readString(root.resolve("rabbitmq/rabbitmq.conf"));
+		List<String> volumes = stringList(service("rabbitmq").get("volumes"));
+
+		assertThat(setting(config, "load_definitions")).isEqualTo(shellDefault(entrypoint, "output_file"));
+		assertThat(volumes).contains("./rabbitmq/definitions.json:" + shellDefault(entrypoint, "source_file") + ":ro");
+	}
+
+	private static void assertCallsGateway(String what, URI url, Set<String> routes) throws IOException {
+		assertThat(url.getScheme()).as(what).isEqualTo("http");
+		assertThat(url.getHost()).as("%s host is the gateway's service name", what).isEqualTo(GATEWAY_SERVICE);
+		assertThat(path(compose, "services", GATEWAY_SERVICE)).as("docker-compose.yml service %s", GATEWAY_SERVICE).isNotNull();
+		assertThat(url.getPort()).as("%s port is the gateway's", what).isEqualTo(gatewayPort());
+		assertThat(routes).as("%s path %s is a gateway route", what, url.getPath()).contains(url.getPath());
+	}
+
+	private static List<Directive> hooks() {
+		return srs.vhost().child("http_hooks").children().stream().filter(d -> d.name().startsWith("on_")).toList();
+	}
+
+	/** The paths of the {@code @PostMapping} methods of a controller, with its class-level prefix if any. */
+	private static Set<String> routesOf(String controller) throws ClassNotFoundException {
+		Class<?> type = Class.forName(controller);
+		RequestMapping mapping = type.getAnnotation(RequestMapping.class);
+		String prefix = (mapping == null) ? "" : Stream.concat(Stream.of(mapping.value()), Stream.of(mapping.path())).findFirst().orElse("");
+		Set<String> routes = new LinkedHashSet<>();
+		for (Method method : type.getDeclaredMethods()) {
+			PostMapping post = method.getAnnotation(PostMapping.class);
+			if (post != null) {
+				Stream.concat(Stream.of(post.value()), Stream.of(post.path())).forEach(path -> routes.add(prefix + path));
+			}
+		}
+		return routes;
+	}
+
+	private static Set<String> requestParameters(String controller) throws ClassNotFoundException {
+		Set<String> names = new LinkedHashSet<>();
+		for (Method method : Class.forName(controller).getDeclaredMethods()) {
+			if (method.isAnnotationPresent(PostMapping.class)) {
+				for (Parameter parameter : method.getParameters()) {
+					RequestParam param = parameter.getAnnotation(RequestParam.class);
+					if (param != null) {
+						names.add(param.name().isEmpty() ? param.value() : param.name());
+					}
+				}
+			}
+		}
+		return names;
+	}
+
+	private static int gatewayPort() throws IOException {
+		String override = environment(GATEWAY_SERVICE).get("SERVER_PORT");
+		return (override != null) ? Integer.parseInt(override) : toInt(path(gatewayApplicationYaml(), "server", "port"));
+	}
+
+	private static Map<String, Object> gatewayApplicationYaml() throws IOException {
+		try (InputStream in = DeploymentFilesTest.class.getResourceAsStream("/application.yml")) {
+			Objects.requireNonNull(in, "the gateway's application.yml is not on the test class path");
+			return new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> service(String name) {
+		Object service = path(compose, "services", name);
+		assertThat(service).as("docker-compose.yml service %s", name).isInstanceOf(Map.class);
+		return (Map<String, Object>) service;
+	}
+
+	/** A service's environment, whether written as a map or as a list of NAME=value. */
+	private static Map<String, String> environment(String service) {
+		Object environment = service(service).get("environment");
+		Map<String, String> variables = new LinkedHashMap<>();
+		if (environment instanceof Map<?, ?> map) {
+			map.forEach((name, value) -> variables.put(String.valueOf(name), (value == null) ? "" : String.valueOf(value)));
+		}
+		else {
+			for (String entry : stringList(environment)) {
+				int equals = entry.indexOf('=');
+				variables.put((equals < 0) ? entry : entry.substring(0, equals), (equals < 0) ? "" : entry.substring(equals + 1));
+			}
+		}
+		return variables;
+	}
+
+	private static List<PortMapping> ports(String service) {
+		Object ports = service(service).get("ports");
+		List<PortMapping> mappings = new ArrayList<>();
+		if (ports instanceof List<?> list) {
+			for (Object port : list) {
+				mappings.add((port instanceof Map<?, ?> map) ? PortMapping.of(map) : PortMapping.parse(withDefaults(String.valueOf(port))));
+			}
+		}
+		return mappings;
+	}
+
+	/** Replaces {@code ${VAR:-default}} with its default and any other reference with its name. */
+	private static String withDefaults(String text) {
+		Matcher matcher = VARIABLE.matcher(text);
+		StringBuilder resolved = new StringBuilder();
+		while (matcher.find()) {
+			String replacement = (matcher.group(3) != null && matcher.group(3).endsWith("-")) ? matcher.group(4) : matcher.group(1);
+			matcher.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
+		}
+		return matcher.appendTail(resolved).toString();
+	}
+
+	private static Object path(Object node, String... keys) {
+		Object current = node;
+		for (String key : keys) {
+			if (!(current instanceof Map<?, ?> map)) {
+				return null;
+			}
+			current = map.get(key);
+		}
+		return current;
+	}
+
+	private static List<String> stringList(Object value) {
+		return (value instanceof List<?> list) ? list.stream().map(String::valueOf).toList() : List.of();
+	}
+
+	private static int toInt(Object value) {
+		return Integer.parseInt(withDefaults(String.valueOf(value)).trim());
+	}
+
+	private static Map<String, Object> yaml(Path file) throws IOException {
+		try (Reader reader = Files.newBufferedReader(file)) {
+			return new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+		}
+	}
+
+	private static Map<String, String> envFile(Path file) throws IOException {
+		Map<String, String> variables = new LinkedHashMap<>();
+		for (String line : Files.readAllLines(file)) {
+			String trimmed = line.strip();
+			if (!trimmed.isEmpty() && !trimmed.startsWith("#") && trimmed.contains("=")) {
+				variables.put(trimmed.substring(0, trimmed.indexOf('=')).strip(), trimmed.substring(trimmed.indexOf('=') + 1).strip());
+			}
+		}
+		return variables;
+	}
+
+	/** The value of {@code key = value} in a rabbitmq.conf-style file. */
+	private static String setting(String config, String key) {
+		Matcher matcher = Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*=\\s*(\\S+)").matcher(config);
+		assertThat(matcher.find()).as("%s is set", key).isTrue();
+		return matcher.group(1);
+	}
+
+	/** The default of {@code name=${VARIABLE:-default}} in a shell script. */
+	private static String shellDefault(String script, String name) {
+		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "=\\$\\{[A-Z_]+:-([^}]+)}").matcher(script);
+		assertThat(matcher.find()).as("%s has a default", name).isTrue();
+		return matcher.group(1);
+	}
+
+	private static Path repositoryRoot() {
+		Path dir = Path.of("").toAbsolutePath();
+		while (dir != null && !Files.exists(dir.resolve("docker-compose.yml"))) {
+			dir = dir.getParent();
+		}
+		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
+	}
+
+	/** A published port: {@code [host_ip:]published:target[/protocol]}, or the long syntax. */
+	private record PortMapping(String hostIp, String target) {
+
+		static PortMapping parse(String spec) {
+			String mapping = spec.contains("/") ? spec.substring(0, spec.indexOf('/')) : spec;
+			String hostIp = "";
+			if (mapping.startsWith("[")) {
+				hostIp = mapping.substring(1, mapping.indexOf(']'));
+				mapping = mapping.substring(mapping.indexOf(']') + 2);
+			}
+			String[] parts = mapping.split(":");
+			if (parts.length == 3) {
+				hostIp = parts[0];
+			}
+			return new PortMapping(hostIp, parts[parts.length - 1]);
+		}
+
+		static PortMapping of(Map<?, ?> longSyntax) {
+			Object hostIp = longSyntax.get("host_ip");
+			return new PortMapping((hostIp == null) ? "" : String.valueOf(hostIp), String.valueOf(longSyntax.get("target")));
+		}
+
+	}
+
+	/** A directive of an SRS (nginx-style) configuration: {@code name args...;} or {@code name args... { ... }}. */
+	private record Directive(String name, List<String> args, List<Directive> children) {
+
+		String arg() {
+			assertThat(this.args).as("arguments of %s", this.name).hasSize(1);
+			return this.args.get(0);
+		}
+
+		Directive child(String childName) {
+			List<Directive> found = this.children.stream().filter(child -> child.name().equals(childName)).toList();
+			assertThat(found).as("%s in %s", childName, this.name).hasSize(1);
+			return found.get(0);
+		}
+
+		List<Directive> descendants(String descendantName) {
+			List<Directive> found = new ArrayList<>();
+			for (Directive child : this.children) {
+				if (child.name().equals(descendantName)) {
+					found.add(child);
+				}
+				found.addAll(child.descendants(descendantName));
+			}
+			return found;
+		}
+
+	}
+
+	private record SrsConfig(Directive root) {
+
+		private static final Pattern TOKEN = Pattern.compile("[{};]|[^\\s{};]+");
+
+		static SrsConfig parse(String text) {
+			List<String> tokens = new ArrayList<>();
+			for (String line : text.split("\n")) {
+				String code = line.contains("#") ? line.substring(0, line.indexOf('#')) : line;
+				Matcher matcher = TOKEN.matcher(code);
+				while (matcher.find()) {
+					tokens.add(matcher.group());
+				}
+			}
+			List<Directive> directives = new ArrayList<>();
+			int end = block(tokens, 0, directives);
+			assertThat(end).as("srs.conf parses to its end").isEqualTo(tokens.size());
+			return new SrsConfig(new Directive("root", List.of(), directives));
+		}
+
+		/** Reads directives from {@code start} to the closing brace of the block; answers the index after it. */
+		private static int block(List<String> tokens, int start, List<Directive> into) {
+			int i = start;
+			List<String> words = new ArrayList<>();
+			while (i < tokens.size()) {
+				String token = tokens.get(i++);
+				switch (token) {
+					case ";" -> {
+						into.add(new Directive(words.get(0), List.copyOf(words.subList(1, words.size())), List.of()));
+						words.clear();
+					}
+					case "{" -> {
+						List<Directive> children = new ArrayList<>();
+						i = block(tokens, i, children);
+						into.add(new Directive(words.get(0), List.copyOf(words.subList(1, words.size())), children));
+						words.clear();
+					}
+					case "}" -> {
+						return i;
+					}
+					default -> words.add(token);
+				}
+			}
+			assertThat(words).as("srs.conf ends after a complete directive").isEmpty();
+			return i;
+		}
+
+		Directive vhost() {
+			return this.root.children()
+				.stream()
+				.filter(d -> d.name().equals("vhost") && d.args().equals(List.of("__defaultVhost__")))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("srs.conf has no vhost __defaultVhost__"));
+		}
+
+		List<Directive> all() {
+			List<Directive> all = new ArrayList<>();
+			collect(this.root, all);
+			return all;
+		}
+
+		private static void collect(Directive directive, List<Directive> into) {
+			into.add(directive);
+			directive.children().forEach(child -> collect(child, into));
+		}
+
+	}
+
+}
