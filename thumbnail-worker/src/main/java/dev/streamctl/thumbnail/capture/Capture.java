@@ -23,7 +23,7 @@ final class Capture implements Runnable {
 
 	private static final Logger log = LoggerFactory.getLogger(Capture.class);
 
-	private final CaptureJob job;
+	private volatile CaptureJob job;
 
 	private final Channel channel;
 
@@ -164,6 +164,19 @@ final class Capture implements Runnable {
 		if (newer.occurredAt().isAfter(this.session.occurredAt())) {
 			this.session = newer;
 		}
+	}
+
+	/**
+	 * Takes over a redelivery of this capture's own job when the delivery it held is gone (its channel was
+	 * closed, e.g. by the broker's consumer timeout), so the capture keeps a job the broker hands on if this
+	 * worker dies. Answers whether it did.
+	 */
+	boolean holdRedelivered(CaptureJob redelivered) {
+		if (this.job.channel().isOpen()) {
+			return false;
+		}
+		this.job = redelivered;
+		return true;
 	}
 
 	boolean isRunning() {

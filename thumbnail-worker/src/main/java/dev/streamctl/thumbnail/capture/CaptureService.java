@@ -87,7 +87,9 @@ public class CaptureService implements SmartLifecycle {
 		Capture running = this.captures.get(key);
 		if (running != null) {
 			running.adopt(event);
-			this.settlement.ack(job, "duplicate");
+			if (!running.holdRedelivered(job)) {
+				this.settlement.ack(job, "duplicate");
+			}
 			return;
 		}
 		if (!this.settings.streamNamePattern().matcher(key).matches()) {
