@@ -5,7 +5,8 @@ import java.util.List;
 import dev.streamctl.thumbnail.capture.CaptureSettings;
 
 /**
- * The FFmpeg arguments of a capture: decode keyframes only, keep one every interval (the first at once),
+ * The FFmpeg arguments of a capture: decode keyframes only, on one decoder thread (frame threading would hold
+ * back several keyframes, seconds apart, before the first image), keep one every interval (the first at once),
  * scale, and write JPEG frames to stdout, where the worker cuts them into files. Arguments are a list, never
  * a shell string. {@link #MARKER} tags every capture so leftovers of a dead worker can be found.
  */
@@ -21,7 +22,7 @@ public final class FfmpegCommand {
 		return List.of(settings.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
 				"-analyzeduration", String.valueOf(settings.probeTime().toNanos() / 1000), "-probesize",
 				String.valueOf(settings.probeSize()), "-rw_timeout", String.valueOf(settings.interval().toNanos() / 1000 * 3),
-				"-skip_frame", "nokey", "-i", inputUrl, "-an", "-sn", "-dn", "-vf",
+				"-skip_frame", "nokey", "-threads", "1", "-i", inputUrl, "-an", "-sn", "-dn", "-vf",
 				"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\," + seconds + ")',scale=" + settings.width()
 						+ ":-2",
 				"-fps_mode", "passthrough", "-q:v", String.valueOf(settings.quality()), "-metadata", "comment=" + MARKER,
