@@ -5,10 +5,11 @@ import java.util.List;
 import dev.streamctl.thumbnail.capture.CaptureSettings;
 
 /**
- * The FFmpeg arguments of a capture: decode keyframes only, on one decoder thread (frame threading would hold
- * back several keyframes, seconds apart, before the first image), keep one every interval (the first at once),
- * scale, and write JPEG frames to stdout, where the worker cuts them into files. Arguments are a list, never
- * a shell string. {@link #MARKER} tags every capture so leftovers of a dead worker can be found.
+ * The FFmpeg arguments of a capture: decode keyframes only, keep one every interval (the first at once),
+ * scale, and write JPEG frames to stdout, where the worker cuts them into files. Decoder and encoder each run
+ * on one thread: with frames seconds apart, threading would hold images back (the encoder's by a whole
+ * interval) and costs CPU and memory. Arguments are a list, never a shell string. {@link #MARKER} tags every
+ * capture so leftovers of a dead worker can be found.
  */
 public final class FfmpegCommand {
 
@@ -26,7 +27,7 @@ public final class FfmpegCommand {
 				"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\," + seconds + ")',scale=" + settings.width()
 						+ ":-2",
 				"-fps_mode", "passthrough", "-q:v", String.valueOf(settings.quality()), "-metadata", "comment=" + MARKER,
-				"-f", "image2pipe", "-c:v", "mjpeg", "pipe:1");
+				"-threads", "1", "-f", "image2pipe", "-c:v", "mjpeg", "pipe:1");
 	}
 
 }
