@@ -12,8 +12,8 @@
 #   REBUILD=1          ./mvnw -B -q install -DskipTests first (otherwise the jars in */target are used as they are;
 #                      they are built when missing)
 #   EVENTS=10000       burst size;  LATENCY_MS=20  the fake store's latency per request (both benchmarks)
-#   BURST_ALT="STATUS_CONCURRENCY=64"   worker settings of the burst's alternative case (NAME=value, comma
-#                      separated); set it empty to leave that case out
+#   BURST_ALT="STATUS_CONCURRENCY=64"   worker settings of the burst's alternative case (NAME=value, separated
+#                      by ";"); set it empty to leave that case out
 #   WARMUP_EVENTS=1000 events the worker applies before the streamed burst (JIT warm-up)
 #   HOOK_RATE=20 HOOK_SECONDS=30 HOOK_WARMUP=5   the latency benchmark's on_publish rate and durations
 #   HOOK_LOW_RATE=5    the latency benchmark also runs at this rate (0: not)

@@ -29,9 +29,10 @@ WORKER_DEFAULT = None  # filled from --worker-args
 # ---------------------------------------------------------------- commands
 
 def python_worker_args(ffmpeg, url):
-    """Replica of FfmpegCommand.capture() with the default CaptureSettings (used only without --worker-args)."""
+    """Replica of FfmpegCommand.capture() (as of commit 5002b3a) with the default CaptureSettings; used only
+    without --worker-args."""
     return [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-analyzeduration", "1000000",
-            "-probesize", "1000000", "-rw_timeout", "30000000", "-skip_frame", "nokey", "-i", url,
+            "-probesize", "1000000", "-rw_timeout", "30000000", "-skip_frame", "nokey", "-threads", "1", "-i", url,
             "-an", "-sn", "-dn", "-vf", "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,10)',scale=320:-2",
             "-fps_mode", "passthrough", "-q:v", "5", "-metadata", "comment=streamctl-thumbnail-capture",
             "-f", "image2pipe", "-c:v", "mjpeg", "pipe:1"]
@@ -49,15 +50,27 @@ def variant_args(opts, variant, url, outfile):
     """The capture command of a variant; returns (args, writes_jpegs_to_stdout)."""
     if variant == "worker":
         return worker_args(opts, url), True
-    if variant == "worker-threads1":
-        # NOT the worker's command: the same with one decoder thread (-threads 1 before -i) and one encoder
-        # thread (-threads 1 before the output). The frame-threaded mjpeg encoder (threads=auto) holds each
-        # JPEG until the next selected frame comes, i.e. one interval; see docs/benchmarks.md
+    if variant in ("worker-threads1", "worker-enc1"):
+        # NOT the worker's command: the same with -threads 1 for the encoder (before the output) and, for
+        # worker-threads1, for the decoder too (before -i), each added only where the worker's list lacks it.
+        # The frame-threaded mjpeg encoder (threads=auto) holds each JPEG until the next selected frame comes,
+        # i.e. one interval; see docs/benchmarks.md
         a = worker_args(opts, url)
         i = a.index("-i")
-        a = a[:i] + ["-threads", "1"] + a[i:]
+        if variant == "worker-threads1" and "-threads" not in a[:i]:
+            a = a[:i] + ["-threads", "1"] + a[i:]
+        i = a.index("-i")
         j = a.index("image2pipe") - 1
-        return a[:j] + ["-threads", "1"] + a[j:], True
+        if "-threads" not in a[i:j]:
+            a = a[:j] + ["-threads", "1"] + a[j:]
+        return a, True
+    if variant == "worker-dec-auto":  # the worker's command before 5002b3a: decoder threads left to FFmpeg
+        a = worker_args(opts, url)
+        i = a.index("-i")
+        k = [n for n in range(i) if a[n] == "-threads"]
+        if k:
+            a = a[:k[0]] + a[k[0] + 2:]
+        return a, True
     if variant == "original":  # the issue's original design, verbatim apart from quieting the log
         return [opts.ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", url, "-vf", "fps=1/10",
                 "-update", "1", "-y", outfile], False
@@ -587,7 +600,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=150)
     ap.add_argument("--warmup", type=float, default=20)
     ap.add_argument("--trials", type=int, default=20)
-    ap.add_argument("--variant", default="worker", help="ttft and concurrency: worker or worker-threads1")
+    ap.add_argument("--variant", default="worker", help="ttft and concurrency: worker, worker-threads1, worker-enc1 or worker-dec-auto")
     ap.add_argument("--mode", choices=["running", "prepublished"], default="running")
     ap.add_argument("--levels", default="10 20 40 60")
     ap.add_argument("--hold", type=float, default=120)

@@ -14,11 +14,17 @@
 #   COST_ROUNDS=3 COST_PER_ROUND=2 COST_SECONDS=150 COST_WARMUP=20
 #   COST_VARIANTS=worker,original,worker-threads1
 #   TTFT_TRIALS=20 TTFT_EXTRA_TRIALS=10
+#   TTFT_CONFIGS="worker:running:av:main worker:prepublished:av:main worker:running:v:extra ..."
+#                     variant:mode:clip:trials, mode running (subscribe to a running stream) or prepublished
+#                     (subscribe, then the stream is published), clip av or v (video only), trials main or extra
 #   CONC_LEVELS="10 20 40 60" CONC_HOLD=120 CONC_WARMUP=25 CONC_MAX_AGE=12
 #
-# The worker's argument list is printed by PrintCommand.java from the compiled worker classes
-# (thumbnail-worker/target/classes, common/target/classes) when they exist, so the exact list FfmpegCommand builds
-# is what runs (interval 10 s, width 320, quality 5, probe 1 s / 1 MB); otherwise bench.py's replica of it.
+# The worker's argument list is printed by PrintCommand.java: FfmpegCommand.java of the work tree is compiled
+# into BENCH_OUT against the compiled worker classes (thumbnail-worker/target/classes, common/target/classes), so the
+# exact list the current source builds is what runs (interval 10 s, width 320, quality 5, probe 1 s / 1 MB);
+# without those classes, bench.py's replica of it. Variants (COST_VARIANTS, TTFT_CONFIGS): worker (that list),
+# original, worker-threads1 / worker-enc1 (+ -threads 1 for decoder and encoder / for the encoder), worker-dec-auto
+# (the list without the decoder's -threads 1, i.e. as before commit 5002b3a).
 # Clip: 60 s of testsrc2 1920x1080 30 fps, libx264 veryfast, 6 Mbit/s CBR-ish (maxrate 6M, bufsize 12M), GOP 60
 # (2 s, no scene cuts), + a 128 kbit/s AAC tone (clip_av.mp4, as an encoder like OBS sends); clip.mp4 is the
 # video alone. Publishers: ffmpeg -re -stream_loop -1 -i clip -c copy -f flv rtmp://.../live/<name> (no re-encode).
@@ -38,6 +44,7 @@ COST_WARMUP=${COST_WARMUP:-20}
 COST_VARIANTS=${COST_VARIANTS:-worker,original,worker-threads1}
 TTFT_TRIALS=${TTFT_TRIALS:-20}
 TTFT_EXTRA_TRIALS=${TTFT_EXTRA_TRIALS:-10}
+TTFT_CONFIGS=${TTFT_CONFIGS:-worker:running:av:main worker:prepublished:av:main worker:running:v:extra worker-threads1:running:av:extra worker-threads1:prepublished:av:extra}
 CONC_LEVELS=${CONC_LEVELS:-10 20 40 60}
 CONC_HOLD=${CONC_HOLD:-120}
 CONC_WARMUP=${CONC_WARMUP:-25}
@@ -72,16 +79,20 @@ fi
 ffprobe -v error -show_entries format=duration,bit_rate:stream=codec_name,width,height,r_frame_rate,has_b_frames \
 	-of compact "$CLIP_AV" | tee "$OUT/clip.txt"
 
-# --- the worker's argument list
-if [ -d "$ROOT/thumbnail-worker/target/classes" ] && [ -d "$ROOT/common/target/classes" ]; then
-	java -cp "$ROOT/thumbnail-worker/target/classes:$ROOT/common/target/classes" "$HERE/PrintCommand.java" @URL@ \
-		> "$OUT/worker-args.txt"
+# --- the worker's argument list: FfmpegCommand.java of the work tree, compiled here against the worker's
+# compiled classes (target/classes may predate the source), then printed by PrintCommand.java
+if [ -d "$ROOT/thumbnail-worker/target/classes" ] && [ -d "$ROOT/common/target/classes" ] &&
+	mkdir -p "$OUT/classes" &&
+	javac -nowarn -d "$OUT/classes" -cp "$ROOT/thumbnail-worker/target/classes:$ROOT/common/target/classes" \
+		"$ROOT/thumbnail-worker/src/main/java/dev/streamctl/thumbnail/capture/ffmpeg/FfmpegCommand.java" 2> "$OUT/javac.log" &&
+	java -cp "$OUT/classes:$ROOT/thumbnail-worker/target/classes:$ROOT/common/target/classes" \
+		"$HERE/PrintCommand.java" @URL@ > "$OUT/worker-args.txt"; then
 	sed -i "1s|^ffmpeg\$|$FFMPEG|" "$OUT/worker-args.txt"
 	WORKER_ARGS=(--worker-args "$OUT/worker-args.txt")
-	echo "worker command (from the compiled FfmpegCommand): $(tr '\n' ' ' < "$OUT/worker-args.txt")"
+	echo "worker command (FfmpegCommand.java of the work tree, $(git -C "$ROOT" log -1 --format=%h -- thumbnail-worker/src/main/java/dev/streamctl/thumbnail/capture/ffmpeg/FfmpegCommand.java 2>/dev/null)): $(tr '\n' ' ' < "$OUT/worker-args.txt")" | tee "$OUT/worker-command.txt"
 else
 	WORKER_ARGS=()
-	echo "compiled worker classes not found: using bench.py's replica of FfmpegCommand"
+	echo "compiled worker classes not found or FfmpegCommand.java does not compile: using bench.py's replica" | tee "$OUT/worker-command.txt"
 fi
 
 # --- nginx-rtmp, in the foreground, from a directory of its own
@@ -119,23 +130,16 @@ for phase in $PHASES; do
 			--per-round "$COST_PER_ROUND" --seconds "$COST_SECONDS" --warmup "$COST_WARMUP" 2>&1 | tee "$OUT/cost.log"
 		;;
 	ttft)
-		echo "== ttft (the configurations run at the same time, each on its own stream)"
+		echo "== ttft: $TTFT_CONFIGS (the configurations run at the same time, each on its own stream)"
 		TTFT_PIDS=()
-		"${BENCH[@]}" ttft "${COMMON[@]}" --variant worker --mode running --clip "$CLIP_AV" --trials "$TTFT_TRIALS" \
-			> "$OUT/ttft-worker-running-av.log" 2>&1 &
-		TTFT_PIDS+=($!)
-		"${BENCH[@]}" ttft "${COMMON[@]}" --variant worker --mode prepublished --clip "$CLIP_AV" \
-			--trials "$TTFT_TRIALS" > "$OUT/ttft-worker-prepublished-av.log" 2>&1 &
-		TTFT_PIDS+=($!)
-		"${BENCH[@]}" ttft "${COMMON[@]}" --variant worker --mode running --clip "$CLIP" \
-			--trials "$TTFT_EXTRA_TRIALS" > "$OUT/ttft-worker-running-videoonly.log" 2>&1 &
-		TTFT_PIDS+=($!)
-		"${BENCH[@]}" ttft "${COMMON[@]}" --variant worker-threads1 --mode running --clip "$CLIP_AV" \
-			--trials "$TTFT_EXTRA_TRIALS" > "$OUT/ttft-threads1-running-av.log" 2>&1 &
-		TTFT_PIDS+=($!)
-		"${BENCH[@]}" ttft "${COMMON[@]}" --variant worker-threads1 --mode prepublished --clip "$CLIP_AV" \
-			--trials "$TTFT_EXTRA_TRIALS" > "$OUT/ttft-threads1-prepublished-av.log" 2>&1 &
-		TTFT_PIDS+=($!)
+		for config in $TTFT_CONFIGS; do
+			IFS=: read -r variant mode media count <<< "$config"
+			clip=$CLIP_AV; [ "$media" = v ] && clip=$CLIP
+			trials=$TTFT_TRIALS; [ "$count" = extra ] && trials=$TTFT_EXTRA_TRIALS
+			"${BENCH[@]}" ttft "${COMMON[@]}" --variant "$variant" --mode "$mode" --clip "$clip" --trials "$trials" \
+				> "$OUT/ttft-$variant-$mode-$media.log" 2>&1 &
+			TTFT_PIDS+=($!)
+		done
 		wait "${TTFT_PIDS[@]}"
 		grep -h "^ttft " "$OUT"/ttft-*.log | tee "$OUT/ttft-summary.txt"
 		;;

@@ -209,10 +209,10 @@ final class BenchSupport {
 		return sums;
 	}
 
-	/** {@code NAME=value} assignments separated by {@code ;} or {@code ,}, as an environment map. */
+	/** {@code NAME=value} assignments separated by {@code ;}, as an environment map. */
 	static Map<String, String> parseEnv(String assignments) {
 		Map<String, String> env = new LinkedHashMap<>();
-		for (String assignment : assignments.split("[;,]")) {
+		for (String assignment : assignments.split(";")) {
 			if (!assignment.isBlank()) {
 				String[] parts = assignment.strip().split("=", 2);
 				env.put(parts[0].strip(), parts[1].strip());
