@@ -153,9 +153,11 @@ class SupabaseChannelDirectoryTest {
 
 	@Test
 	void timesOutOnASilentStoreAndOnADroppedConnection() {
+		SupabaseChannelDirectory impatient = new SupabaseChannelDirectory(WebClient.builder(),
+				settings(FakePostgrest.SERVICE_KEY, "channels_channel", defaultColumns(), Duration.ofMillis(200)));
 		this.store.hang();
 		assertThatExceptionOfType(DirectoryUnavailableException.class)
-			.isThrownBy(() -> directory(FakePostgrest.SERVICE_KEY).find(StreamKey.of("k7")).block())
+			.isThrownBy(() -> impatient.find(StreamKey.of("k7")).block())
 			.withMessageContaining("no answer within PT0.2S");
 		this.store.clearFaults();
 
@@ -179,7 +181,11 @@ class SupabaseChannelDirectoryTest {
 	}
 
 	private SupabaseSettings settings(String key, String table, SupabaseSettings.Columns columns) {
-		return new SupabaseSettings(URI.create(this.store.url()), key, table, columns, Duration.ofMillis(200), 2,
+		return settings(key, table, columns, Duration.ofSeconds(10));
+	}
+
+	private SupabaseSettings settings(String key, String table, SupabaseSettings.Columns columns, Duration timeout) {
+		return new SupabaseSettings(URI.create(this.store.url()), key, table, columns, timeout, 2,
 				Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofSeconds(30), 1000);
 	}
 

@@ -15,7 +15,7 @@ class SrsApiClientTest {
 
 	private final FakeSrsApi srs = new FakeSrsApi();
 
-	private final SrsApiClient client = new SrsApiClient(WebClient.builder(), Duration.ofSeconds(2));
+	private final SrsApiClient client = new SrsApiClient(WebClient.builder(), Duration.ofSeconds(30));
 
 	@AfterEach
 	void close() {
