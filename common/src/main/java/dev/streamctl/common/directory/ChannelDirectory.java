@@ -1,10 +1,14 @@
 package dev.streamctl.common.directory;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.streamctl.common.event.StreamKey;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,6 +20,17 @@ public interface ChannelDirectory {
 
 	/** The channel whose stream key this is, or empty when there is none. Answers may come from a cache. */
 	Mono<Optional<Channel>> find(StreamKey key);
+
+	/**
+	 * The channels of several keys at once, every key in the answer (empty for no channel). Answers may come
+	 * from a cache; by default one {@link #find} per key.
+	 */
+	default Mono<Map<StreamKey, Optional<Channel>>> findAll(Collection<StreamKey> keys) {
+		Map<StreamKey, Optional<Channel>> found = new LinkedHashMap<>();
+		return Flux.fromIterable(keys)
+			.concatMap(key -> find(key).doOnNext(channel -> found.put(key, channel)))
+			.then(Mono.fromSupplier(() -> found));
+	}
 
 	/** Every channel the store shows live now (never cached). */
 	Mono<List<Channel>> live();

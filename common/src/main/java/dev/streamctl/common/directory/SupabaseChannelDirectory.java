@@ -1,22 +1,27 @@
 package dev.streamctl.common.directory;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.streamctl.common.event.StreamKey;
 import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
@@ -38,6 +43,14 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 	static final String REST_PATH = "/rest/v1";
 
 	private static final int PAGE_SIZE = 1000;
+
+	/**
+	 * Most keys in one {@code in.(...)} lookup, and most characters they take in the URL once quoted and
+	 * encoded: the request line stays well under the 8 KiB that proxies in front of PostgREST commonly allow.
+	 */
+	static final int LOOKUP_CHUNK_KEYS = 100;
+
+	static final int LOOKUP_CHUNK_CHARS = 6000;
 
 	private final WebClient client;
 
@@ -68,6 +81,20 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 		return Mono.fromFuture(() -> this.cache.get(key, (k, executor) -> fetch(k).toFuture()));
 	}
 
+	/**
+	 * Looks up the keys the cache does not know with one {@code in.(...)} request per chunk of keys, instead of
+	 * one request per key; the answers are cached like {@link #find}'s.
+	 */
+	@Override
+	public Mono<Map<StreamKey, Optional<Channel>>> findAll(Collection<StreamKey> keys) {
+		return Mono.fromFuture(() -> this.cache.getAll(keys,
+				(missing, executor) -> Flux.fromIterable(chunks(missing))
+					.concatMap(this::fetchAll)
+					.collectList()
+					.map(SupabaseChannelDirectory::merge)
+					.toFuture()));
+	}
+
 	/** Forgets what the cache knows of a key, so the next {@link #find} asks the store. */
 	public void forget(StreamKey key) {
 		this.cache.synchronous().invalidate(key);
@@ -87,6 +114,61 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 				}
 				return rows.stream().findFirst().map(this::channel);
 			});
+	}
+
+	/** One lookup of several keys: every key of the chunk in the answer, empty where no row has it. */
+	private Mono<Map<StreamKey, Optional<Channel>>> fetchAll(List<StreamKey> chunk) {
+		String list = chunk.stream().map(key -> quoted(key.value())).collect(Collectors.joining(",", "in.(", ")"));
+		return call("look up channels by stream key", this.client.get()
+			.uri(uri -> uri.path("/" + this.settings.table())
+				.queryParam("select", selectColumns())
+				.queryParam(this.columns.streamKey(), "{keys}")
+				.build(Map.of("keys", list))), this::rows)
+			.map(rows -> {
+				Map<StreamKey, Optional<Channel>> found = new LinkedHashMap<>();
+				chunk.forEach(key -> found.put(key, Optional.empty()));
+				for (JsonNode row : rows) {
+					Channel channel = channel(row);
+					if (found.put(channel.streamKey(), Optional.of(channel)).isPresent()) {
+						throw new DirectoryRejectedException(200, "", "more than one row of " + this.settings.table()
+								+ " has stream key " + channel.streamKey().masked() + ": make the "
+								+ this.columns.streamKey() + " column unique");
+					}
+				}
+				return found;
+			});
+	}
+
+	/** The keys in chunks of at most {@link #LOOKUP_CHUNK_KEYS} keys and {@link #LOOKUP_CHUNK_CHARS} URL characters. */
+	static List<List<StreamKey>> chunks(Collection<? extends StreamKey> keys) {
+		List<List<StreamKey>> chunks = new ArrayList<>();
+		List<StreamKey> chunk = new ArrayList<>();
+		int chars = 0;
+		for (StreamKey key : keys) {
+			int length = URLEncoder.encode(quoted(key.value()), StandardCharsets.UTF_8).length() + 3;
+			if (!chunk.isEmpty() && (chunk.size() == LOOKUP_CHUNK_KEYS || chars + length > LOOKUP_CHUNK_CHARS)) {
+				chunks.add(chunk);
+				chunk = new ArrayList<>();
+				chars = 0;
+			}
+			chunk.add(key);
+			chars += length;
+		}
+		if (!chunk.isEmpty()) {
+			chunks.add(chunk);
+		}
+		return chunks;
+	}
+
+	/** A value of an {@code in.(...)} list: double-quoted, so that {@code , . : ( )} in it are taken literally. */
+	static String quoted(String value) {
+		return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+	}
+
+	private static <K, V> Map<K, V> merge(List<Map<K, V>> parts) {
+		Map<K, V> all = new LinkedHashMap<>();
+		parts.forEach(all::putAll);
+		return all;
 	}
 
 	@Override

@@ -4,11 +4,18 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
 import dev.streamctl.common.test.postgrest.RecordedRequest;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +60,43 @@ class SupabaseChannelDirectoryTest {
 		assertThat(directory.find(StreamKey.of("nobody")).block()).isEmpty();
 		assertThat(directory.find(StreamKey.of("nobody")).block()).isEmpty();
 		assertThat(this.store.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void looksUpManyKeysInOneRequestEvenWithPostgrestsReservedCharactersAndCachesEveryAnswer() {
+		List<String> keys = List.of("a+b", "c,d", "e(f)", "g.h:i", "quo\"te");
+		Map<String, UUID> ids = new LinkedHashMap<>();
+		keys.forEach(key -> ids.put(key, this.store.addChannel(key)));
+		SupabaseChannelDirectory directory = directory(FakePostgrest.SERVICE_KEY);
+		List<StreamKey> asked = new ArrayList<>(keys.stream().map(StreamKey::of).toList());
+		asked.add(StreamKey.of("nobody"));
+
+		Map<StreamKey, Optional<Channel>> found = directory.findAll(asked).block();
+
+		assertThat(found).hasSize(keys.size() + 1).containsEntry(StreamKey.of("nobody"), Optional.empty());
+		keys.forEach(key -> assertThat(found.get(StreamKey.of(key))).get().extracting(Channel::id).isEqualTo(ids.get(key)));
+		assertThat(this.store.requests()).hasSize(1)
+			.first()
+			.satisfies(request -> assertThat(request.rawQuery()).contains("stream_id=in.%28%22a%2Bb%22%2C%22c%2Cd%22"));
+		asked.forEach(key -> directory.find(key).block());
+		directory.findAll(asked).block();
+		assertThat(this.store.requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void splitsALargeLookupIntoChunksAndAsksOnlyForKeysItDoesNotKnow() {
+		List<StreamKey> keys = IntStream.range(0, 250).mapToObj(i -> StreamKey.of("key-" + i)).toList();
+		keys.forEach(key -> this.store.addChannel(key.value()));
+		SupabaseChannelDirectory directory = directory(FakePostgrest.SERVICE_KEY);
+		directory.find(keys.get(0)).block();
+
+		Map<StreamKey, Optional<Channel>> found = directory.findAll(keys).block();
+
+		assertThat(found.values()).hasSize(250).allMatch(Optional::isPresent);
+		assertThat(this.store.requests()).hasSize(1 + 3);
+		assertThat(this.store.requests().subList(1, 4)).allSatisfy(request -> assertThat(request.rawQuery()).contains("in.").doesNotContain("%22key-0%22"));
+		List<StreamKey> long255 = IntStream.range(0, 30).mapToObj(i -> StreamKey.of(i + "x".repeat(250))).toList();
+		assertThat(SupabaseChannelDirectory.chunks(long255)).hasSize(2).first().asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(23);
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import dev.streamctl.common.directory.DirectoryRejectedException;
 import dev.streamctl.common.directory.LiveState;
 import dev.streamctl.common.directory.WriteResult;
 import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.srs.SrsApiException;
@@ -122,7 +124,7 @@ public class StatusService {
 
 	/** Resolves every pending event once; answers those that failed transiently. */
 	private List<Incoming> attempt(List<Incoming> pending, Map<Long, Outcome> outcomes) {
-		List<Result> results = Flux.fromIterable(pending)
+		List<Result> results = lookUpAll(pending).thenMany(Flux.fromIterable(pending))
 			.flatMap(in -> resolve(in).map(outcome -> new Result(in, outcome, null))
 				.onErrorResume(failure -> Mono.just(new Result(in, null, failure))), this.settings.concurrency())
 			.collectList()
@@ -146,6 +148,21 @@ public class StatusService {
 			}
 		}
 		return retry;
+	}
+
+	/**
+	 * Looks up the channels of every stream of the batch at once (a few requests instead of one per stream),
+	 * which fills the directory's cache for the writes. If that fails, each write looks up its own channel and
+	 * meets the failure there, where it is retried or dead-lettered like any other.
+	 */
+	private Mono<Void> lookUpAll(List<Incoming> pending) {
+		Set<StreamKey> keys = new LinkedHashSet<>();
+		pending.forEach(in -> keys.add(in.event().session().stream()));
+		return this.directory.findAll(keys).onErrorResume(ex -> {
+			log.debug("Looking up the batch's {} channels at once failed ({}); looking them up one by one",
+					keys.size(), ex.getMessage());
+			return Mono.empty();
+		}).then();
 	}
 
 	private Mono<Outcome> resolve(Incoming in) {

@@ -3,8 +3,10 @@ package dev.streamctl.status.apply;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.event.StreamKey;
@@ -108,6 +110,23 @@ class StatusWorkerIntegrationTest {
 			.containsEntry("last_status", "offline")
 			.containsEntry("cover", cover())
 			.containsEntry("modified", this.t0.plusSeconds(5)));
+	}
+
+	@Test
+	void looksUpTheChannelsOfABurstInAFewRequestsNotOnePerEvent() {
+		String prefix = "burst" + UUID.randomUUID().toString().substring(0, 8) + "-";
+		List<UUID> channels = IntStream.range(0, 60).mapToObj(i -> store.addChannel(prefix + i)).toList();
+
+		IntStream.range(0, 60).forEach(i -> this.rabbit.publish(FixtureEvents.published(prefix + i, "s" + i, this.t0)));
+
+		await().untilAsserted(() -> assertThat(channels).allSatisfy(
+				id -> assertThat(store.row(id)).containsEntry("is_on_live", true).containsEntry("modified", this.t0)));
+		List<String> lookups = store.requests()
+			.stream()
+			.filter(request -> request.method().equals("GET") && request.rawQuery().contains(prefix))
+			.map(request -> request.rawQuery())
+			.toList();
+		assertThat(lookups).isNotEmpty().hasSizeLessThan(60 / 4).allMatch(query -> query.contains("stream_id=in."));
 	}
 
 	@Test
