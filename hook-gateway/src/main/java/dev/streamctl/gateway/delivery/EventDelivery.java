@@ -8,16 +8,13 @@ import java.util.concurrent.TimeoutException;
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.event.StreamEvent;
-import dev.streamctl.common.topology.EventTopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -36,7 +33,7 @@ public class EventDelivery {
 
 	private static final Logger log = LoggerFactory.getLogger(EventDelivery.class);
 
-	private final RabbitTemplate rabbit;
+	private final HookPublisher publisher;
 
 	private final EventSpool spool;
 
@@ -54,9 +51,9 @@ public class EventDelivery {
 
 	private final Counter lost;
 
-	EventDelivery(RabbitTemplate rabbit, EventSpool spool, BrokerLink broker, EventCodec codec,
+	EventDelivery(HookPublisher publisher, EventSpool spool, BrokerLink broker, EventCodec codec,
 			DeliverySettings settings, MeterRegistry meters) {
-		this.rabbit = rabbit;
+		this.publisher = publisher;
 		this.spool = spool;
 		this.broker = broker;
 		this.codec = codec;
@@ -75,11 +72,12 @@ public class EventDelivery {
 		CorrelationData unconfirmed = null;
 		if (!this.spool.holds(stream(event)) && this.broker.isUp()) {
 			CorrelationData correlation = new CorrelationData(event.eventId().toString());
-			if (publishConfirmed(event, body, correlation)) {
+			Attempt attempt = publishConfirmed(event, body, correlation);
+			if (attempt == Attempt.CONFIRMED) {
 				this.confirmed.increment();
 				return DeliveryOutcome.CONFIRMED;
 			}
-			unconfirmed = correlation;
+			unconfirmed = (attempt == Attempt.UNCONFIRMED) ? correlation : null;
 		}
 		DeliveryOutcome outcome = toSpool(event, body);
 		if (unconfirmed != null && outcome == DeliveryOutcome.SPOOLED) {
@@ -88,15 +86,20 @@ public class EventDelivery {
 		return outcome;
 	}
 
-	private boolean publishConfirmed(StreamEvent event, byte[] body, CorrelationData correlation) {
+	/** Hands the event to the publisher and waits for its confirm until the deadline. */
+	private Attempt publishConfirmed(StreamEvent event, byte[] body, CorrelationData correlation) {
 		long start = System.nanoTime();
+		HookPublisher.Publish publish = this.publisher.submit(event.routingKey(), EventMessages.toMessage(event, body),
+				correlation);
+		if (publish == null) {
+			log.debug("The publisher's queue is full; spooling event {}", event.eventId());
+			return Attempt.NOT_SENT;
+		}
 		try {
-			this.rabbit.send(EventTopology.EXCHANGE, event.routingKey(), EventMessages.toMessage(event, body),
-					correlation);
 			CorrelationData.Confirm confirm = correlation.getFuture().get(this.deadlineNanos, TimeUnit.NANOSECONDS);
 			if (confirm.ack() && correlation.getReturned() == null) {
 				this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-				return true;
+				return Attempt.CONFIRMED;
 			}
 			log.warn("The broker did not take event {} ({}); spooling it", event.eventId(),
 					confirm.ack() ? "returned unroutable" : "nack: " + confirm.reason());
@@ -104,13 +107,13 @@ public class EventDelivery {
 		catch (TimeoutException ex) {
 			log.debug("No confirm for event {} within the deadline; spooling it", event.eventId());
 		}
-		catch (AmqpException | ExecutionException ex) {
+		catch (ExecutionException ex) {
 			log.warn("Publishing event {} failed ({}); spooling it", event.eventId(), ex.getMessage());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		return false;
+		return publish.withdraw() ? Attempt.NOT_SENT : Attempt.UNCONFIRMED;
 	}
 
 	private void dropFromSpoolOnLateConfirm(StreamEvent event, CorrelationData correlation) {
@@ -144,6 +147,13 @@ public class EventDelivery {
 			.description("Events handed off by the hook path, by outcome")
 			.tag("outcome", outcome.tag())
 			.register(meters);
+	}
+
+	/** How a direct publish ended: confirmed, never sent (withdrawn or refused), or sent without a confirm in time. */
+	private enum Attempt {
+
+		CONFIRMED, NOT_SENT, UNCONFIRMED
+
 	}
 
 }

@@ -2,8 +2,14 @@ package dev.streamctl.gateway.hook;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.StreamEvent;
@@ -203,6 +209,41 @@ class HookGatewayIntegrationTest {
 				"gateway_broker_confirm_seconds");
 		assertThat(output.getAll()).contains(this.key.substring(0, 3) + "***").doesNotContain(this.key, token);
 		assertThat(prometheus).doesNotContain(this.key, token);
+	}
+
+	@Test
+	void confirmsConcurrentHooksThroughOnePublisherKeepingEachStreamsOrder() throws Exception {
+		int streams = 40;
+		double confirmedBefore = this.meters.get("gateway.events").tag("outcome", "confirmed").counter().count();
+		long burstEventsBefore = (long) this.meters.get("gateway.publisher.burst").summary().totalAmount();
+		ExecutorService posters = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<List<Integer>>> answers = new ArrayList<>();
+			for (int i = 0; i < streams; i++) {
+				Map<String, String> values = Map.of("stream", this.key + "-" + i, "client_id", "c" + i);
+				answers.add(posters.submit(() -> List.of(
+						this.hooks.post(SrsFixtures.with("on_publish.json", values)).statusCode(),
+						this.hooks.post(SrsFixtures.with("on_unpublish.json", values)).statusCode())));
+			}
+			for (Future<List<Integer>> answer : answers) {
+				assertThat(answer.get()).containsExactly(200, 200);
+			}
+		}
+		finally {
+			posters.shutdownNow();
+		}
+
+		Map<String, List<String>> perStream = new HashMap<>();
+		for (int i = 0; i < 2 * streams; i++) {
+			StreamEvent event = this.tap.next();
+			perStream.computeIfAbsent(event.session().stream().value(), k -> new ArrayList<>()).add(event.routingKey());
+		}
+		assertThat(perStream).hasSize(streams)
+			.allSatisfy((stream, keys) -> assertThat(keys).containsExactly("stream.published", "stream.unpublished"));
+		assertThat(this.meters.get("gateway.events").tag("outcome", "confirmed").counter().count())
+			.isEqualTo(confirmedBefore + 2 * streams);
+		assertThat((long) this.meters.get("gateway.publisher.burst").summary().totalAmount())
+			.isEqualTo(burstEventsBefore + 2 * streams);
 	}
 
 	@Test
