@@ -118,7 +118,7 @@ else
 		log "building the gateway jar"
 		(cd "$ROOT" && ./mvnw -B -q -DskipTests package)
 	fi
-	MEASURED="$GATEWAY_JAR of $(stat -c '%y' "$GATEWAY_JAR" | cut -d. -f1); work tree at $(git -C "$ROOT" rev-parse --short HEAD)$([ -n "$(git -C "$ROOT" status --porcelain -- hook-gateway common 2>/dev/null)" ] && echo ', hook-gateway/common modified')"
+	MEASURED="$GATEWAY_JAR of $(stat -c '%y' "$GATEWAY_JAR" | cut -d. -f1); work tree at $(git -C "$ROOT" rev-parse --short HEAD)$([ -n "$(git -C "$ROOT" status --porcelain -- hook-gateway common 2>/dev/null)" ] && echo ', hook-gateway/common modified' || true)"
 fi
 # a private copy, so that a rebuild in the tree during the run cannot change what is measured
 cp "$GATEWAY_JAR" "$WORK/hook-gateway.jar"

@@ -224,7 +224,7 @@ final class BenchSupport {
 	/** Requests by kind: GET lookups by key, GET re-reads, GET pages, PATCH, other. */
 	static Map<String, Integer> requestKinds(List<RecordedRequest> requests) {
 		Map<String, Integer> kinds = new LinkedHashMap<>();
-		for (String kind : List.of("GET lookup by key", "GET list page", "GET other", "PATCH", "other")) {
+		for (String kind : List.of("GET lookup by key", "GET lookup by keys (in.)", "GET list page", "GET other", "PATCH", "other")) {
 			kinds.put(kind, 0);
 		}
 		for (RecordedRequest request : requests) {
@@ -237,6 +237,9 @@ final class BenchSupport {
 			}
 			else if (request.rawQuery().contains("stream_id=eq.")) {
 				kind = "GET lookup by key";
+			}
+			else if (request.rawQuery().contains("stream_id=in.")) {
+				kind = "GET lookup by keys (in.)";
 			}
 			else if (request.rawQuery().contains("offset=")) {
 				kind = "GET list page";

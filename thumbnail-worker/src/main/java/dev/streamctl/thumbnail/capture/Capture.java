@@ -68,10 +68,13 @@ final class Capture implements Runnable {
 
 	@Override
 	public void run() {
+		if (this.settings.quickFirstFrame()) {
+			quickFirstFrame();
+		}
 		Duration backoff = this.settings.restartBackoff();
 		int failures = 0;
 		while (!this.stopping) {
-			String failure = runOnce();
+			String failure = runOnce(FfmpegCommand.capture(this.settings, inputUrl()));
 			if (this.stopping) {
 				break;
 			}
@@ -92,10 +95,24 @@ final class Capture implements Runnable {
 		}
 	}
 
+	/**
+	 * The first image from a short run that decodes every frame ({@link FfmpegCommand#firstFrame}); the
+	 * keyframes-only capture follows at once. A failure here is only logged: the capture that follows meets
+	 * it too, and restarts and gives up by its own rules.
+	 */
+	private void quickFirstFrame() {
+		String failure = runOnce(FfmpegCommand.firstFrame(this.settings, inputUrl()));
+		if (failure != null && !this.stopping) {
+			log.debug("No quick first image of {}: {}", this.session.session().stream(), failure);
+		}
+	}
+
+	private String inputUrl() {
+		return this.settings.inputUrlOf(this.session.session().app(), this.session.session().stream());
+	}
+
 	/** One run of FFmpeg; answers null when it delivered frames, else why it failed. */
-	private String runOnce() {
-		List<String> command = FfmpegCommand.capture(this.settings,
-				this.settings.inputUrlOf(this.session.session().app(), this.session.session().stream()));
+	private String runOnce(List<String> command) {
 		FfmpegProcess ffmpeg;
 		try {
 			ffmpeg = FfmpegProcess.start(command);

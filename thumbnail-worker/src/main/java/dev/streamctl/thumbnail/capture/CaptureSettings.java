@@ -36,6 +36,9 @@ import org.springframework.validation.annotation.Validated;
  * @param lockRetries how often a job whose stream another worker captures is retried before it is taken for
  * a duplicate
  * @param streamNamePattern the stream names accepted (as in the gateway); others are never captured
+ * @param quickFirstFrame whether a capture starts with a short FFmpeg run that decodes every frame up to the
+ * first image (see {@link dev.streamctl.thumbnail.capture.ffmpeg.FfmpegCommand#firstFrame}), so that the first
+ * thumbnail does not wait for the keyframes-only decoder's reordering delay
  */
 @Validated
 @ConfigurationProperties("thumbnail")
@@ -44,12 +47,13 @@ public record CaptureSettings(@NotNull @DefaultValue("./thumbnails") Path direct
 		@Min(16) @Max(3840) @DefaultValue("320") int width, @Min(2) @Max(31) @DefaultValue("5") int quality,
 		@NotBlank @DefaultValue("rtmp://srs:1935/{app}/{stream}") String inputUrl,
 		@Min(1) @Max(1000) @DefaultValue("16") int maxCaptures, @NotBlank @DefaultValue("ffmpeg") String ffmpeg,
-		@NotNull @DefaultValue("1s") Duration probeTime, @Min(32) @DefaultValue("1000000") int probeSize,
+		@NotNull @DefaultValue("1500ms") Duration probeTime, @Min(32) @DefaultValue("5000000") int probeSize,
 		@Min(2) @Max(100) @DefaultValue("3") int stallIntervals,
 		@NotNull @DefaultValue("1s") Duration restartBackoff, @NotNull @DefaultValue("30s") Duration restartMaxBackoff,
 		@Min(1) @Max(100) @DefaultValue("5") int maxFailures, @DefaultValue("true") boolean keepLastThumbnail,
 		@Min(0) @Max(100) @DefaultValue("5") int lockRetries,
-		@NotNull @DefaultValue("[A-Za-z0-9._~-]{1," + StreamKey.MAX_LENGTH + "}") Pattern streamNamePattern) {
+		@NotNull @DefaultValue("[A-Za-z0-9._~-]{1," + StreamKey.MAX_LENGTH + "}") Pattern streamNamePattern,
+		@DefaultValue("true") boolean quickFirstFrame) {
 
 	/** The input URL of a stream. */
 	public String inputUrlOf(String app, StreamKey stream) {
