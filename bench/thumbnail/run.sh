@@ -21,7 +21,7 @@
 #
 # The worker's argument list is printed by PrintCommand.java: FfmpegCommand.java of the work tree is compiled
 # into BENCH_OUT against the compiled worker classes (thumbnail-worker/target/classes, common/target/classes), so the
-# exact list the current source builds is what runs (interval 10 s, width 320, quality 5, probe 1 s / 1 MB);
+# exact list the current source builds is what runs (interval 10 s, width 320, quality 5, probe 1.5 s / 5 MB);
 # without those classes, bench.py's replica of it. Variants (COST_VARIANTS, TTFT_CONFIGS): worker (that list),
 # original, worker-threads1 / worker-enc1 (+ -threads 1 for decoder and encoder / for the encoder), worker-dec-auto
 # (the list without the decoder's -threads 1, i.e. as before commit 5002b3a).
