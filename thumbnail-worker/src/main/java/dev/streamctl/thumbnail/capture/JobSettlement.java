@@ -1,6 +1,9 @@
 package dev.streamctl.thumbnail.capture;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
@@ -10,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,6 +28,8 @@ class JobSettlement {
 	static final String ATTEMPTS_HEADER = "x-capture-attempts";
 
 	private static final Logger log = LoggerFactory.getLogger(JobSettlement.class);
+
+	private static final long CONFIRM_TIMEOUT_SECONDS = 10;
 
 	private final RabbitTemplate rabbit;
 
@@ -47,16 +53,29 @@ class JobSettlement {
 		settle(job, false);
 	}
 
-	/** Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges the original. */
+	/**
+	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges the original, but only
+	 * once the broker confirmed the parked copy: otherwise the original is handed back, so the job is never lost.
+	 */
 	void retryLater(CaptureJob job) {
 		Message retry = EventMessages.toMessage(job.event(), this.codec.encode(job.event()));
 		retry.getMessageProperties().setHeader(ATTEMPTS_HEADER, job.attempts() + 1);
 		try {
-			this.rabbit.send("", ThumbnailTopology.RETRY_QUEUE, retry);
+			CorrelationData correlation = new CorrelationData(job.event().eventId() + "/" + (job.attempts() + 1));
+			this.rabbit.send("", ThumbnailTopology.RETRY_QUEUE, retry, correlation);
+			CorrelationData.Confirm confirm = correlation.getFuture().get(CONFIRM_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			if (!confirm.ack() || correlation.getReturned() != null) {
+				throw new AmqpException("the broker did not take it ("
+						+ (confirm.ack() ? "unroutable" : "nack: " + confirm.reason()) + ")");
+			}
 			ack(job, "retried");
 		}
-		catch (AmqpException ex) {
+		catch (AmqpException | ExecutionException | TimeoutException ex) {
 			log.warn("Could not park a capture job; handing it back: {}", ex.getMessage());
+			requeue(job);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			requeue(job);
 		}
 	}
