@@ -127,13 +127,25 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 			.map(rows -> {
 				Map<StreamKey, Optional<Channel>> found = new LinkedHashMap<>();
 				chunk.forEach(key -> found.put(key, Optional.empty()));
+				boolean unasked = false;
 				for (JsonNode row : rows) {
 					Channel channel = channel(row);
-					if (found.put(channel.streamKey(), Optional.of(channel)).isPresent()) {
+					Optional<Channel> before = found.get(channel.streamKey());
+					if (before == null) {
+						unasked = true;
+						continue;
+					}
+					if (before.isPresent()) {
 						throw new DirectoryRejectedException(200, "", "more than one row of " + this.settings.table()
 								+ " has stream key " + channel.streamKey().masked() + ": make the "
 								+ this.columns.streamKey() + " column unique");
 					}
+					found.put(channel.streamKey(), Optional.of(channel));
+				}
+				if (unasked) {
+					// a row whose key is none of those asked (a case-insensitive column, say): which key it answers
+					// is unknown, so the keys without a row of their own are left out, to be looked up one by one
+					found.values().removeIf(Optional::isEmpty);
 				}
 				return found;
 			});
