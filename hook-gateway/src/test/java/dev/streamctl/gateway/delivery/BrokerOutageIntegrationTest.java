@@ -75,6 +75,9 @@ class BrokerOutageIntegrationTest {
 		try (EventTap tap = new EventTap(broker, vhost)) {
 			hooks.post(hook("on_publish.json", "before", "c0"));
 			assertThat(tap.next().session().stream().value()).isEqualTo("before");
+			// on a cold or loaded machine that first confirm can miss the deadline and go through the spool too
+			await().untilAsserted(() -> assertThat(this.meters.get("gateway.spool.depth").gauge().value()).isZero());
+			double spooledBefore = counted("spooled");
 
 			proxy.cut();
 			List<String> posted = new ArrayList<>();
@@ -87,7 +90,7 @@ class BrokerOutageIntegrationTest {
 					posted.add(fixture.replace(".json", "") + " " + stream);
 				}
 			}
-			assertThat(counted("spooled")).isEqualTo(40);
+			assertThat(counted("spooled")).isEqualTo(spooledBefore + 40);
 			assertThat(this.meters.get("gateway.spool.depth").gauge().value()).isEqualTo(40);
 
 			proxy.restore();
