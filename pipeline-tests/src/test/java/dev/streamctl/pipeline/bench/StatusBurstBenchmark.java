@@ -205,8 +205,10 @@ class StatusBurstBenchmark {
 				return result;
 			}
 			finally {
+				// SIGTERM, so that a worker run with JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=...,dumponexit=true
+				// (bench.status.alt) writes its recording; everything is measured by now
 				for (ServiceProcess process : started) {
-					process.kill();
+					process.terminate();
 				}
 				this.broker.deleteVhost(vhost);
 			}
