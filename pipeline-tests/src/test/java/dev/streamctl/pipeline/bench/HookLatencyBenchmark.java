@@ -1,11 +1,9 @@
 package dev.streamctl.pipeline.bench;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -386,26 +384,17 @@ class HookLatencyBenchmark {
 		private final Thread thread;
 
 		private ReferenceProbe(HttpClient http, FakePostgrest store, List<String> keys) {
-			String base = store.url() + "/rest/v1/channels_channel";
+			StoreReferenceClient reference = new StoreReferenceClient(http, store);
 			this.thread = new Thread(() -> {
 				for (String key : keys) {
 					try {
 						Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
 						long start = System.nanoTime();
-						HttpResponse<String> found = http.send(request(base + "?select=id,stream_id,is_on_live,modified"
-								+ "&stream_id=eq." + encode(key) + "&limit=2").GET().build(),
-								HttpResponse.BodyHandlers.ofString());
+						String id = reference.lookUp(key);
 						long lookedUp = System.nanoTime();
-						String id = found.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
-						HttpResponse<String> written = http.send(request(base + "?id=eq." + encode(id) + "&or="
-								+ encode("(modified.is.null,modified.lt." + at + ")") + "&select=id")
-							.header("Prefer", "return=representation")
-							.header("Content-Type", "application/json")
-							.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"is_on_live\":true,\"last_status\":"
-									+ "\"online\",\"cover\":null,\"modified\":\"" + at + "\"}"))
-							.build(), HttpResponse.BodyHandlers.ofString());
+						int written = reference.setLive(id, at);
 						long done = System.nanoTime();
-						assertThat(written.statusCode()).isEqualTo(200);
+						assertThat(written).isEqualTo(200);
 						synchronized (this) {
 							this.lookups.add(ms(lookedUp - start));
 							this.lookupAndWrite.add(ms(done - start));
@@ -436,18 +425,6 @@ class HookLatencyBenchmark {
 
 		synchronized int count() {
 			return this.lookups.size();
-		}
-
-		private static HttpRequest.Builder request(String url) {
-			return HttpRequest.newBuilder(URI.create(url))
-				.header("apikey", FakePostgrest.SERVICE_KEY)
-				.header("Authorization", "Bearer " + FakePostgrest.SERVICE_KEY)
-				.header("Accept", "application/json")
-				.timeout(Duration.ofSeconds(30));
-		}
-
-		private static String encode(String value) {
-			return URLEncoder.encode(value, StandardCharsets.UTF_8);
 		}
 
 	}

@@ -1,11 +1,6 @@
 package dev.streamctl.pipeline.bench;
 
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -249,7 +244,7 @@ class StatusBurstBenchmark {
 			store.setLatency(Duration.ofMillis(this.latencyMs));
 			HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 			ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-			String base = store.url() + "/rest/v1/channels_channel";
+			StoreReferenceClient reference = new StoreReferenceClient(http, store);
 			Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
 			double selfBefore = BenchSupport.cpuSeconds(ProcessHandle.current());
 			long[] cpu = BenchSupport.cpuTicks();
@@ -258,18 +253,7 @@ class StatusBurstBenchmark {
 				List<Future<Integer>> writes = new ArrayList<>();
 				for (String key : ids.keySet()) {
 					writes.add(pool.submit(() -> {
-						HttpResponse<String> found = http.send(request(base + "?select=id,stream_id,is_on_live,modified"
-								+ "&stream_id=eq." + encode(key) + "&limit=2").GET().build(),
-								HttpResponse.BodyHandlers.ofString());
-						String id = found.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
-						HttpResponse<String> written = http.send(request(base + "?id=eq." + encode(id) + "&or="
-								+ encode("(modified.is.null,modified.lt." + at + ")") + "&select=id")
-							.header("Prefer", "return=representation")
-							.header("Content-Type", "application/json")
-							.method("PATCH", HttpRequest.BodyPublishers.ofString("{\"is_on_live\":true,\"last_status\":"
-									+ "\"online\",\"cover\":null,\"modified\":\"" + at + "\"}"))
-							.build(), HttpResponse.BodyHandlers.ofString());
-						return written.statusCode();
+						return reference.setLive(reference.lookUp(key), at);
 					}));
 				}
 				for (Future<Integer> write : writes) {
@@ -288,18 +272,6 @@ class StatusBurstBenchmark {
 			result.print(this.report);
 			return result;
 		}
-	}
-
-	private static HttpRequest.Builder request(String url) {
-		return HttpRequest.newBuilder(URI.create(url))
-			.header("apikey", FakePostgrest.SERVICE_KEY)
-			.header("Authorization", "Bearer " + FakePostgrest.SERVICE_KEY)
-			.header("Accept", "application/json")
-			.timeout(Duration.ofSeconds(30));
-	}
-
-	private static String encode(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 	/** Notes the moment the store receives its first request. */
