@@ -1,17 +1,16 @@
 package dev.streamctl.gateway.auth;
 
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.directory.ChannelDirectory;
 import dev.streamctl.common.event.StreamKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Service;
 
@@ -47,35 +46,39 @@ public class PublishAuthorization {
 			.build();
 	}
 
-	public Decision authorize(String address, StreamKey key) {
-		Decision decision = decide(address, key);
-		this.meters.counter("gateway.auth.decisions", "decision", decision.tag()).increment();
-		if (!decision.allowed() || decision == Decision.FAILED_OPEN) {
-			log.warn("Publish of {} from {}: {}", key, address, decision.tag());
-		}
-		return decision;
+	/**
+	 * Decides on a publish. The answer is immediate in open mode and on a cache hit; a lookup completes it on
+	 * the directory client's threads. It never fails: a directory that cannot be asked gives the failure
+	 * mode's decision.
+	 */
+	public Mono<Decision> authorize(String address, StreamKey key) {
+		return decide(address, key).doOnNext(decision -> {
+			this.meters.counter("gateway.auth.decisions", "decision", decision.tag()).increment();
+			if (!decision.allowed() || decision == Decision.FAILED_OPEN) {
+				log.warn("Publish of {} from {}: {}", key, address, decision.tag());
+			}
+		});
 	}
 
-	private Decision decide(String address, StreamKey key) {
+	private Mono<Decision> decide(String address, StreamKey key) {
 		if (this.settings.mode() == AuthSettings.Mode.OPEN) {
-			return Decision.OPEN;
+			return Mono.just(Decision.OPEN);
 		}
 		AtomicInteger unknown = this.unknownByAddress.getIfPresent(address);
 		if (unknown != null && unknown.get() >= this.settings.unknownKeysPerIp()) {
-			return Decision.RATE_LIMITED;
+			return Mono.just(Decision.RATE_LIMITED);
 		}
-		Optional<Channel> channel;
-		try {
-			channel = this.directory.find(key).block(this.settings.lookupTimeout());
-		}
-		catch (RuntimeException ex) {
-			log.warn("Cannot ask the channel directory about {}: {}", key, ex.getMessage());
-			return (this.settings.failureMode() == AuthSettings.FailureMode.FAIL_OPEN) ? Decision.FAILED_OPEN
-					: Decision.FAILED_CLOSED;
-		}
-		if (channel.isPresent()) {
-			return Decision.KNOWN;
-		}
+		return this.directory.find(key)
+			.timeout(this.settings.lookupTimeout())
+			.map(channel -> channel.isPresent() ? Decision.KNOWN : unknownFrom(address))
+			.onErrorResume(ex -> {
+				log.warn("Cannot ask the channel directory about {}: {}", key, ex.getMessage());
+				return Mono.just((this.settings.failureMode() == AuthSettings.FailureMode.FAIL_OPEN)
+						? Decision.FAILED_OPEN : Decision.FAILED_CLOSED);
+			});
+	}
+
+	private Decision unknownFrom(String address) {
 		this.unknownByAddress.asMap().computeIfAbsent(address, ignored -> new AtomicInteger()).incrementAndGet();
 		return Decision.UNKNOWN;
 	}

@@ -23,6 +23,7 @@ import org.springframework.validation.annotation.Validated;
  * @param spoolDirectory where events wait, one file each, while the broker is down or slow; must survive
  * restarts (a volume in containers)
  * @param spoolMaxSize the most the spool may hold; past it events are lost, logged and counted
+ * @param spoolWriters how many events may be written to the spool at once (each write forces its own file)
  * @param drainBatchSize how many spooled events are published before waiting for their confirms
  * @param drainInterval how often the spool is checked, and the first pause after a failed drain
  * @param drainMaxBackoff the longest pause between failed drains
@@ -34,6 +35,7 @@ public record DeliverySettings(
 		@NotNull @DurationMin(millis = 1) @DurationMax(seconds = 10) @DefaultValue("50ms") Duration confirmDeadline,
 		@NotNull @DefaultValue("./spool") Path spoolDirectory,
 		@NotNull @DefaultValue("512MB") DataSize spoolMaxSize,
+		@Min(1) @Max(256) @DefaultValue("16") int spoolWriters,
 		@Min(1) @Max(10_000) @DefaultValue("200") int drainBatchSize,
 		@NotNull @DurationMin(millis = 10) @DefaultValue("200ms") Duration drainInterval,
 		@NotNull @DurationMin(millis = 100) @DefaultValue("30s") Duration drainMaxBackoff,

@@ -1,7 +1,11 @@
 package dev.streamctl.gateway.delivery;
 
 import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -15,21 +19,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Hands an event durably to the broker within a deadline: it returns once RabbitMQ confirmed the event, or,
- * when the broker is down, blocked, slow beyond {@link DeliverySettings#confirmDeadline()}, or earlier events
- * of the same stream wait in the spool, once the event is forced to the local spool. It never throws for broker
- * trouble: SRS refuses a streamer on any error answer and never retries a hook.
+ * Hands an event durably to the broker within a deadline: the answer completes once RabbitMQ confirmed the
+ * event, or, when the broker is down, blocked, slow beyond {@link DeliverySettings#confirmDeadline()}, or
+ * earlier events of the same stream wait in the spool, once the event is forced to the local spool. It never
+ * fails for broker trouble: SRS refuses a streamer on any error answer and never retries a hook.
+ *
+ * <p>Nothing here blocks the caller: the wait for a confirm is a future completed by the broker's confirm or
+ * by the deadline, and spool writes (which force files to disk) run on their own threads
+ * ({@link DeliverySettings#spoolWriters()}). The HTTP server's event loop can therefore hand events over
+ * directly.
  *
  * <p>While the spool holds events of a stream, that stream's new events join it behind them, so that one
- * stream's events reach the broker in the order they came; other streams keep publishing directly. An event that went to the spool after its confirm was late may reach the broker
- * twice (at-least-once; consumers drop duplicates by {@code eventId}); when the late confirm does come, its
- * spool entry is dropped to keep such duplicates rare.
+ * stream's events reach the broker in the order they came; other streams keep publishing directly. (SRS sends
+ * a stream's next hook only after this one was answered, and the answer comes after the spool write.) An
+ * event that went to the spool after its confirm was late may reach the broker twice (at-least-once;
+ * consumers drop duplicates by {@code eventId}); when the late confirm does come, its spool entry is dropped
+ * to keep such duplicates rare.
  */
 @Service
-public class EventDelivery {
+public class EventDelivery implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(EventDelivery.class);
 
@@ -43,6 +56,8 @@ public class EventDelivery {
 
 	private final long deadlineNanos;
 
+	private final ExecutorService spoolWriters;
+
 	private final Timer confirmLatency;
 
 	private final Counter confirmed;
@@ -51,6 +66,8 @@ public class EventDelivery {
 
 	private final Counter lost;
 
+	private volatile boolean running;
+
 	EventDelivery(HookPublisher publisher, EventSpool spool, BrokerLink broker, EventCodec codec,
 			DeliverySettings settings, MeterRegistry meters) {
 		this.publisher = publisher;
@@ -58,6 +75,8 @@ public class EventDelivery {
 		this.broker = broker;
 		this.codec = codec;
 		this.deadlineNanos = settings.confirmDeadline().toNanos();
+		this.spoolWriters = new ThreadPoolExecutor(settings.spoolWriters(), settings.spoolWriters(), 0,
+				TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), new CustomizableThreadFactory("spool-writer-"));
 		this.confirmLatency = Timer.builder("gateway.broker.confirm")
 			.description("Time from publishing an event to the broker's confirm, on the hook path")
 			.publishPercentileHistogram()
@@ -67,68 +86,69 @@ public class EventDelivery {
 		this.lost = outcomeCounter(meters, DeliveryOutcome.LOST);
 	}
 
-	public DeliveryOutcome deliver(StreamEvent event) {
+	/** Hands an event over; the answer says where it is once it is safe. It never completes exceptionally. */
+	public CompletableFuture<DeliveryOutcome> deliver(StreamEvent event) {
 		byte[] body = this.codec.encode(event);
-		CorrelationData unconfirmed = null;
-		if (!this.spool.holds(stream(event)) && this.broker.isUp()) {
-			CorrelationData correlation = new CorrelationData(event.eventId().toString());
-			Attempt attempt = publishConfirmed(event, body, correlation);
-			if (attempt == Attempt.CONFIRMED) {
-				this.confirmed.increment();
-				return DeliveryOutcome.CONFIRMED;
-			}
-			unconfirmed = (attempt == Attempt.UNCONFIRMED) ? correlation : null;
+		if (this.spool.holds(stream(event)) || !this.broker.isUp()) {
+			return spoolLater(event, body, null);
 		}
-		DeliveryOutcome outcome = toSpool(event, body);
-		if (unconfirmed != null && outcome == DeliveryOutcome.SPOOLED) {
-			dropFromSpoolOnLateConfirm(event, unconfirmed);
-		}
-		return outcome;
-	}
-
-	/** Hands the event to the publisher and waits for its confirm until the deadline. */
-	private Attempt publishConfirmed(StreamEvent event, byte[] body, CorrelationData correlation) {
 		long start = System.nanoTime();
+		CorrelationData correlation = new CorrelationData(event.eventId().toString());
 		HookPublisher.Publish publish = this.publisher.submit(event.routingKey(), EventMessages.toMessage(event, body),
 				correlation);
 		if (publish == null) {
 			log.debug("The publisher's queue is full; spooling event {}", event.eventId());
-			return Attempt.NOT_SENT;
+			return spoolLater(event, body, null);
 		}
-		try {
-			CorrelationData.Confirm confirm = correlation.getFuture().get(this.deadlineNanos, TimeUnit.NANOSECONDS);
-			if (confirm.ack() && correlation.getReturned() == null) {
-				this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-				return Attempt.CONFIRMED;
-			}
+		// a copy, so that the deadline does not complete the correlation itself: a late confirm still arrives
+		return correlation.getFuture()
+			.copy()
+			.orTimeout(this.deadlineNanos, TimeUnit.NANOSECONDS)
+			.handle((confirm, failure) -> {
+				if (failure == null && confirm.ack() && correlation.getReturned() == null) {
+					this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+					this.confirmed.increment();
+					return CompletableFuture.completedFuture(DeliveryOutcome.CONFIRMED);
+				}
+				explainUnconfirmed(event, confirm, failure);
+				return spoolLater(event, body, publish.withdraw() ? null : correlation);
+			})
+			.thenCompose(outcome -> outcome);
+	}
+
+	private static void explainUnconfirmed(StreamEvent event, CorrelationData.Confirm confirm, Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+		if (cause instanceof TimeoutException) {
+			log.debug("No confirm for event {} within the deadline; spooling it", event.eventId());
+		}
+		else if (cause != null) {
+			log.warn("Publishing event {} failed ({}); spooling it", event.eventId(), cause.getMessage());
+		}
+		else {
 			log.warn("The broker did not take event {} ({}); spooling it", event.eventId(),
 					confirm.ack() ? "returned unroutable" : "nack: " + confirm.reason());
 		}
-		catch (TimeoutException ex) {
-			log.debug("No confirm for event {} within the deadline; spooling it", event.eventId());
-		}
-		catch (ExecutionException ex) {
-			log.warn("Publishing event {} failed ({}); spooling it", event.eventId(), ex.getMessage());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return publish.withdraw() ? Attempt.NOT_SENT : Attempt.UNCONFIRMED;
 	}
 
-	private void dropFromSpoolOnLateConfirm(StreamEvent event, CorrelationData correlation) {
-		correlation.getFuture().thenAccept(confirm -> {
-			if (confirm.ack() && correlation.getReturned() == null) {
-				this.spool.remove(event.eventId());
-			}
-		});
+	/**
+	 * Writes the event to the spool on a spool writer; {@code unconfirmed} is the correlation of a publish
+	 * that was sent but not confirmed in time, whose late confirm drops the spooled copy again.
+	 */
+	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body,
+			CorrelationData unconfirmed) {
+		try {
+			return CompletableFuture.supplyAsync(() -> toSpool(event, body, unconfirmed), this.spoolWriters);
+		}
+		catch (RuntimeException ex) {
+			// the writers are shut down: the application is stopping, and this hook came after the web server
+			return CompletableFuture.completedFuture(toSpool(event, body, unconfirmed));
+		}
 	}
 
-	private DeliveryOutcome toSpool(StreamEvent event, byte[] body) {
+	private DeliveryOutcome toSpool(StreamEvent event, byte[] body, CorrelationData unconfirmed) {
 		try {
 			this.spool.append(event.eventId(), stream(event), body);
 			this.spooled.increment();
-			return DeliveryOutcome.SPOOLED;
 		}
 		catch (SpoolFullException | UncheckedIOException ex) {
 			this.lost.increment();
@@ -136,6 +156,47 @@ public class EventDelivery {
 					ex.getMessage());
 			return DeliveryOutcome.LOST;
 		}
+		if (unconfirmed != null) {
+			unconfirmed.getFuture().thenAcceptAsync(confirm -> {
+				if (confirm.ack() && unconfirmed.getReturned() == null) {
+					this.spool.remove(event.eventId());
+				}
+			}, this.spoolWriters);
+		}
+		return DeliveryOutcome.SPOOLED;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Stops after the web server and the publisher (whose queued events go to the spool): the spool writes of
+	 * every hook in flight finish first.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.spoolWriters.shutdown();
+		try {
+			if (!this.spoolWriters.awaitTermination(30, TimeUnit.SECONDS)) {
+				log.error("Spool writes still running after 30 s; stopping without them");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return HookPublisher.PHASE - 1;
 	}
 
 	private static String stream(StreamEvent event) {
@@ -147,13 +208,6 @@ public class EventDelivery {
 			.description("Events handed off by the hook path, by outcome")
 			.tag("outcome", outcome.tag())
 			.register(meters);
-	}
-
-	/** How a direct publish ended: confirmed, never sent (withdrawn or refused), or sent without a confirm in time. */
-	private enum Attempt {
-
-		CONFIRMED, NOT_SENT, UNCONFIRMED
-
 	}
 
 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -39,8 +40,14 @@ class HookPublisher implements SmartLifecycle {
 	/** Most events in one burst. */
 	static final int MAX_BURST = 256;
 
+	/** How long the publisher keeps its channel with nothing to send. */
+	static final long IDLE_RELEASE_MILLIS = 1000;
+
 	/** Most events waiting for the publisher thread; past it hooks go to the spool. */
 	static final int CAPACITY = 8192;
+
+	/** Stops after the web server (a lower phase stops later). */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private final RabbitTemplate rabbit;
 
@@ -95,7 +102,7 @@ class HookPublisher implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 4096;
+		return PHASE;
 	}
 
 	private void run() {
@@ -107,9 +114,10 @@ class HookPublisher implements SmartLifecycle {
 					continue;
 				}
 				burst.add(first);
-				this.queue.drainTo(burst, MAX_BURST - 1);
-				this.bursts.record(burst.size());
-				send(burst);
+				this.rabbit.invoke(operations -> {
+					publishWhileBusy(operations, burst);
+					return null;
+				});
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -125,27 +133,55 @@ class HookPublisher implements SmartLifecycle {
 		}
 	}
 
-	private void send(List<Publish> burst) {
-		this.rabbit.invoke(operations -> {
-			for (int i = 0; i < burst.size(); i++) {
-				Publish publish = burst.get(i);
-				if (!publish.claim()) {
-					continue;
-				}
-				try {
-					operations.send(EventTopology.EXCHANGE, publish.routingKey, publish.message, publish.correlation);
-				}
-				catch (AmqpException ex) {
-					// the channel is gone: this event and the rest of the burst were not sent
-					publish.refuse(ex.getMessage());
-					burst.subList(i + 1, burst.size()).forEach(rest -> rest.refuse(ex.getMessage()));
-					log.warn("Publishing an event failed ({}); {} events go to the spool", ex.getMessage(),
-							burst.size() - i);
-					return null;
-				}
+	/**
+	 * Sends bursts on the one channel of this {@code invoke} until no event came for {@link #IDLE_RELEASE_MILLIS}
+	 * or the channel failed. Keeping the channel spares a channel checkout per burst, and its return to the
+	 * cache, which with confirms outstanding hands the channel to another thread to wait for them.
+	 */
+	private void publishWhileBusy(RabbitOperations operations, List<Publish> burst) {
+		while (true) {
+			this.queue.drainTo(burst, MAX_BURST - burst.size());
+			this.bursts.record(burst.size());
+			boolean sent = send(operations, burst);
+			burst.clear();
+			if (!sent || this.thread != Thread.currentThread()) {
+				return;
 			}
-			return null;
-		});
+			Publish next;
+			try {
+				next = this.queue.poll(IDLE_RELEASE_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			if (next == null) {
+				return;
+			}
+			burst.add(next);
+		}
+	}
+
+	/** Sends a burst; answers false when the channel failed (the event that failed and the rest are refused). */
+	private boolean send(RabbitOperations operations, List<Publish> burst) {
+		for (int i = 0; i < burst.size(); i++) {
+			Publish publish = burst.get(i);
+			if (!publish.claim()) {
+				continue;
+			}
+			try {
+				operations.send(EventTopology.EXCHANGE, publish.routingKey, publish.message, publish.correlation);
+			}
+			catch (AmqpException ex) {
+				// the channel is gone: this event and the rest of the burst were not sent
+				publish.refuse(ex.getMessage());
+				burst.subList(i + 1, burst.size()).forEach(rest -> rest.refuse(ex.getMessage()));
+				log.warn("Publishing an event failed ({}); {} events go to the spool", ex.getMessage(),
+						burst.size() - i);
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** One event on its way: queued, then sent (its confirm completes the correlation), or withdrawn. */

@@ -22,7 +22,10 @@ public enum HookOutcome {
 	INVALID,
 
 	/** Missing or wrong hook secret. */
-	UNAUTHORIZED;
+	UNAUTHORIZED,
+
+	/** A failure of the gateway's own, answered with HTTP 500 (SRS refuses the client). */
+	FAILED;
 
 	public String tag() {
 		return name().toLowerCase();

@@ -26,7 +26,7 @@ public class HookRejectedException extends RuntimeException {
 		return this.outcome;
 	}
 
-	static HookRejectedException invalid(String message) {
+	public static HookRejectedException invalid(String message) {
 		return new HookRejectedException(HttpStatus.BAD_REQUEST, HookOutcome.INVALID, message);
 	}
 

@@ -9,10 +9,10 @@ import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.gateway.auth.PublishAuthorization;
-import dev.streamctl.gateway.delivery.DeliveryOutcome;
 import dev.streamctl.gateway.delivery.EventDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -38,6 +38,8 @@ public class HookService {
 
 	private final PublishAuthorization authorization;
 
+	private static final Mono<HookOutcome> IGNORED = Mono.just(HookOutcome.IGNORED);
+
 	private final Clock clock = Clock.systemUTC();
 
 	HookService(HookSettings settings, StreamNamePolicy names, PublisherSessions sessions, EventDelivery delivery,
@@ -50,35 +52,39 @@ public class HookService {
 	}
 
 	/**
-	 * Handles one hook.
-	 * @throws HookRejectedException when an {@code on_publish} must be refused: an unsafe name, or a key the
-	 * {@link PublishAuthorization} does not let in
+	 * Handles one hook; the answer completes once its event is safe (confirmed or spooled). Nothing here
+	 * blocks the caller.
+	 * @return the outcome, or the error {@link HookRejectedException} when an {@code on_publish} must be
+	 * refused: an unsafe name, or a key the {@link PublishAuthorization} does not let in
 	 */
-	public HookOutcome handle(HookRequest hook) {
+	public Mono<HookOutcome> handle(HookRequest hook) {
 		return switch (hook.action()) {
-			case ON_PUBLISH -> published(hook);
-			case ON_UNPUBLISH -> unpublished(hook);
-			case ON_CLOSE -> closed(hook);
-			default -> HookOutcome.IGNORED;
+			case ON_PUBLISH -> Mono.defer(() -> published(hook));
+			case ON_UNPUBLISH -> Mono.defer(() -> unpublished(hook));
+			case ON_CLOSE -> Mono.defer(() -> closed(hook));
+			default -> IGNORED;
 		};
 	}
 
-	private HookOutcome published(HookRequest hook) {
+	private Mono<HookOutcome> published(HookRequest hook) {
 		if (!this.settings.apps().contains(hook.app())) {
-			return HookOutcome.IGNORED;
+			return IGNORED;
 		}
 		StreamKey key = this.names.check(hook.stream());
-		if (!this.authorization.authorize(hook.ip(), key).allowed()) {
-			throw new HookRejectedException(HttpStatus.FORBIDDEN, HookOutcome.REFUSED, "publish refused");
-		}
-		SrsSession session = session(hook, key);
-		this.sessions.opened(session);
-		return deliver(StreamPublished.of(this.clock.instant(), EventSource.SRS_HOOK, session));
+		return this.authorization.authorize(hook.ip(), key).flatMap(decision -> {
+			if (!decision.allowed()) {
+				return Mono.error(
+						new HookRejectedException(HttpStatus.FORBIDDEN, HookOutcome.REFUSED, "publish refused"));
+			}
+			SrsSession session = session(hook, key);
+			this.sessions.opened(session);
+			return deliver(StreamPublished.of(this.clock.instant(), EventSource.SRS_HOOK, session));
+		});
 	}
 
-	private HookOutcome unpublished(HookRequest hook) {
+	private Mono<HookOutcome> unpublished(HookRequest hook) {
 		if (!this.settings.apps().contains(hook.app())) {
-			return HookOutcome.IGNORED;
+			return IGNORED;
 		}
 		this.sessions.closed(hook.serverId(), hook.clientId());
 		StreamKey key;
@@ -87,30 +93,36 @@ public class HookService {
 		}
 		catch (IllegalArgumentException ex) {
 			log.warn("Ignoring on_unpublish of client {}: {}", hook.clientId(), ex.getMessage());
-			return HookOutcome.IGNORED;
+			return IGNORED;
 		}
 		return deliver(StreamUnpublished.of(this.clock.instant(), EventSource.SRS_HOOK, session(hook, key),
 				StreamUnpublished.Reason.UNPUBLISHED));
 	}
 
-	private HookOutcome closed(HookRequest hook) {
+	private Mono<HookOutcome> closed(HookRequest hook) {
 		SrsSession session = this.sessions.closed(hook.serverId(), hook.clientId());
 		if (session == null) {
-			return HookOutcome.IGNORED;
+			return IGNORED;
 		}
 		return deliver(StreamUnpublished.of(this.clock.instant(), EventSource.SRS_HOOK, session,
 				StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH));
 	}
 
-	private HookOutcome deliver(StreamEvent event) {
-		DeliveryOutcome outcome = this.delivery.deliver(event);
-		log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(), event.session().stream(),
-				event.session().clientId(), event.eventId(), outcome.name().toLowerCase());
-		return switch (outcome) {
-			case CONFIRMED -> HookOutcome.CONFIRMED;
-			case SPOOLED -> HookOutcome.SPOOLED;
-			case LOST -> HookOutcome.LOST;
-		};
+	/**
+	 * The delivery goes on if the caller stops waiting (SRS hung up): the event is confirmed or spooled, and
+	 * logged, all the same.
+	 */
+	private Mono<HookOutcome> deliver(StreamEvent event) {
+		return Mono.fromFuture(this.delivery.deliver(event).thenApply(outcome -> {
+			log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(),
+					event.session().stream(), event.session().clientId(), event.eventId(),
+					outcome.name().toLowerCase());
+			return switch (outcome) {
+				case CONFIRMED -> HookOutcome.CONFIRMED;
+				case SPOOLED -> HookOutcome.SPOOLED;
+				case LOST -> HookOutcome.LOST;
+			};
+		}), true);
 	}
 
 	private static SrsSession session(HookRequest hook, StreamKey key) {

@@ -13,7 +13,7 @@ class TopologyDefinitionsTest {
 	@Test
 	void rabbitmqDefinitionsDeclareWhatTheGatewayDeclares() {
 		DeliverySettings defaults = new DeliverySettings(Duration.ofMillis(50), Path.of("spool"), DataSize.ofMegabytes(512),
-				200, Duration.ofMillis(200), Duration.ofSeconds(30), "7D");
+				16, 200, Duration.ofMillis(200), Duration.ofSeconds(30), "7D");
 
 		Definitions.load().assertDeclares(new DeliveryConfiguration().eventTopology(defaults));
 	}

@@ -8,8 +8,6 @@ import dev.streamctl.gateway.hook.HookRejectedException;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record HookAnswer(int code, String error) {
 
-	static final HookAnswer ACCEPTED = new HookAnswer(0, null);
-
 	static HookAnswer rejected(HookRejectedException ex) {
 		return new HookAnswer(ex.status().value(), ex.getMessage());
 	}

@@ -24,6 +24,10 @@ class HookSecret {
 		this.expectedDigest = settings.requiresSecret() ? digest(settings.secret()) : null;
 	}
 
+	boolean isRequired() {
+		return this.expectedDigest != null;
+	}
+
 	void check(String given) {
 		if (this.expectedDigest == null) {
 			return;

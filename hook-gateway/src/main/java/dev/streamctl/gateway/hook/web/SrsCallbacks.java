@@ -1,7 +1,9 @@
 package dev.streamctl.gateway.hook.web;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamctl.gateway.hook.HookOutcome;
@@ -9,6 +11,15 @@ import dev.streamctl.gateway.hook.HookRejectedException;
 import dev.streamctl.gateway.hook.HookSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.ObjectMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
@@ -16,11 +27,19 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
- * What every SRS callback endpoint checks before reading a body (the hook secret, a JSON content type, a
- * bounded size), and how it counts its answers ({@code gateway.hooks}, by action and outcome).
+ * What every SRS callback endpoint does around its own work: checks the hook secret, a JSON content type and
+ * a bounded size before reading a body, writes the JSON answer, and counts every answer ({@code gateway.hooks},
+ * by action and outcome, with the time from the request to the answer).
  */
 @Component
 class SrsCallbacks {
+
+	private static final Logger log = LoggerFactory.getLogger(SrsCallbacks.class);
+
+	/** The query parameter SRS's hook URLs carry the hook secret in (SRS cannot send headers). */
+	static final String SECRET_PARAMETER = "secret";
+
+	private static final String JSON = "application/json";
 
 	private final HookSecret secret;
 
@@ -28,35 +47,105 @@ class SrsCallbacks {
 
 	private final MeterRegistry meters;
 
-	SrsCallbacks(HookSecret secret, HookSettings settings, MeterRegistry meters) {
+	private final ObjectMapper json;
+
+	private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+
+	SrsCallbacks(HookSecret secret, HookSettings settings, MeterRegistry meters, ObjectMapper json) {
 		this.secret = secret;
 		this.maxBodyBytes = Math.toIntExact(settings.maxBodySize().toBytes());
 		this.meters = meters;
+		this.json = json;
 	}
 
 	/**
-	 * The body of an authorized JSON callback.
-	 * @throws HookRejectedException for a wrong secret, content type or size
+	 * The body of an authorized JSON callback; the error {@link HookRejectedException} for a wrong secret,
+	 * content type or size.
 	 */
-	byte[] read(String givenSecret, String contentType, InputStream body) throws IOException {
-		this.secret.check(givenSecret);
-		requireJson(contentType);
-		byte[] bytes = body.readNBytes(this.maxBodyBytes + 1);
-		if (bytes.length > this.maxBodyBytes) {
-			throw new HookRejectedException(HttpStatus.CONTENT_TOO_LARGE, HookOutcome.INVALID,
-					"body is larger than " + this.maxBodyBytes + " bytes");
+	Mono<byte[]> read(HttpServerRequest request) {
+		try {
+			if (this.secret.isRequired()) {
+				List<String> given = new QueryStringDecoder(request.uri()).parameters().get(SECRET_PARAMETER);
+				this.secret.check((given == null) ? null : given.get(0));
+			}
+			requireJson(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+			String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+			if (length != null && length.length() < 12 && Long.parseLong(length.strip()) > this.maxBodyBytes) {
+				throw tooLarge();
+			}
 		}
-		return bytes;
+		catch (HookRejectedException ex) {
+			return Mono.error(ex);
+		}
+		catch (NumberFormatException ex) {
+			return Mono.error(HookRejectedException.invalid("Content-Length is not a number"));
+		}
+		return request.receive().reduceWith(ByteArrayOutputStream::new, (body, chunk) -> {
+			if (body.size() + chunk.readableBytes() > this.maxBodyBytes) {
+				throw tooLarge();
+			}
+			byte[] bytes = new byte[chunk.readableBytes()];
+			chunk.readBytes(bytes);
+			body.writeBytes(bytes);
+			return body;
+		}).map(ByteArrayOutputStream::toByteArray);
 	}
 
-	void record(String action, HookOutcome outcome, long startNanos) {
-		Timer.builder("gateway.hooks")
-			.description("SRS callbacks answered, by action and outcome, and how long the answer took")
-			.tag("action", action)
-			.tag("outcome", outcome.tag())
-			.publishPercentileHistogram()
-			.register(this.meters)
+	/** HTTP 200 with a JSON body, counted under the action and outcome. */
+	Reply ok(String action, HookOutcome outcome, byte[] body) {
+		return new Reply(action, outcome, HttpResponseStatus.OK, body);
+	}
+
+	/**
+	 * The answer to a callback that failed: a {@link HookRejectedException} gives its status and
+	 * {@code {"code":<status>,"error":"..."}} (logged as a warning); anything else is a failure of our own,
+	 * answered with 500 (SRS refuses the client, as it would without an answer) and logged as an error.
+	 */
+	Reply failed(String action, Throwable failure) {
+		HookRejectedException rejection;
+		if (failure instanceof HookRejectedException rejected) {
+			rejection = rejected;
+			log.warn("Rejected {} hook with {}: {}", action, rejection.status().value(), rejection.getMessage());
+		}
+		else {
+			rejection = new HookRejectedException(HttpStatus.INTERNAL_SERVER_ERROR, HookOutcome.FAILED,
+					"internal error");
+			log.error("Answering {} hook with 500", action, failure);
+		}
+		return new Reply(action, rejection.outcome(), HttpResponseStatus.valueOf(rejection.status().value()),
+				this.json.writeValueAsBytes(HookAnswer.rejected(rejection)));
+	}
+
+	/** Writes the answer; it is counted once written. */
+	Mono<Void> send(HttpServerResponse response, Reply reply, long startNanos) {
+		return response.status(reply.status())
+			.header(HttpHeaderNames.CONTENT_TYPE, JSON)
+			.sendByteArray(Mono.just(reply.body()))
+			.then()
+			.doOnSuccess(done -> record(reply.action(), reply.outcome(), startNanos));
+	}
+
+	byte[] toJson(Object answer) {
+		return this.json.writeValueAsBytes(answer);
+	}
+
+	private void record(String action, HookOutcome outcome, long startNanos) {
+		this.timers.computeIfAbsent(new TimerKey(action, outcome), this::timer)
 			.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private Timer timer(TimerKey key) {
+		return Timer.builder("gateway.hooks")
+			.description("SRS callbacks answered, by action and outcome, and how long the answer took")
+			.tag("action", key.action())
+			.tag("outcome", key.outcome().tag())
+			.publishPercentileHistogram()
+			.register(this.meters);
+	}
+
+	private HookRejectedException tooLarge() {
+		return new HookRejectedException(HttpStatus.CONTENT_TOO_LARGE, HookOutcome.INVALID,
+				"body is larger than " + this.maxBodyBytes + " bytes");
 	}
 
 	private static void requireJson(String contentType) {
@@ -71,6 +160,13 @@ class SrsCallbacks {
 			throw new HookRejectedException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, HookOutcome.INVALID,
 					"content type must be application/json");
 		}
+	}
+
+	private record TimerKey(String action, HookOutcome outcome) {
+	}
+
+	/** An answer to write, and what it is counted as. */
+	record Reply(String action, HookOutcome outcome, HttpResponseStatus status, byte[] body) {
 	}
 
 }
