@@ -14,7 +14,7 @@
 #   REBUILD=1        build the jar even if it exists
 #   FIXTURES         directory of the SRS fixtures (default /work/shared/srs-fixtures)
 #   RATE=2000 RATE_SECONDS=30 WARMUP_SECONDS=10 SAT_SECONDS=20 BROKER_SECONDS=20
-#   SAT_CONNECTIONS="16 64"   wrk connections of the saturation phases (one wrk thread each)
+#   SAT_CONNECTIONS="16 64 256"   wrk connections of the saturation phases (one wrk thread each)
 #   SWEEP_RATES="500 1000 1500"  extra fixed-rate phases (SWEEP_SECONDS=20 each, after 5 s at the same rate),
 #                    before the main one; none by default
 #   GATEWAY_AUTH_MODE=open   publish authorization of the gateway (from commit ca0e972 on). The benchmark's keys
@@ -40,7 +40,7 @@ RATE=${RATE:-2000}
 RATE_SECONDS=${RATE_SECONDS:-30}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 SAT_SECONDS=${SAT_SECONDS:-20}
-SAT_CONNECTIONS=${SAT_CONNECTIONS:-16 64}
+SAT_CONNECTIONS=${SAT_CONNECTIONS:-16 64 256}
 BROKER_SECONDS=${BROKER_SECONDS:-20}
 GATEWAY_PORT=${GATEWAY_PORT:-18085}
 REFERENCE_PORT=${REFERENCE_PORT:-18086}

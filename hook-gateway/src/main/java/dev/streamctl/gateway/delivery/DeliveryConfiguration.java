@@ -12,6 +12,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.PublisherCallbackChannelImpl;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.amqp.autoconfigure.ConnectionFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -68,6 +69,16 @@ class DeliveryConfiguration {
 			}
 
 		};
+	}
+
+	/**
+	 * The AMQP client's NIO mode: one I/O thread writes whatever publishes queued meanwhile in one go. The
+	 * blocking mode flushes the socket after every publish, so a burst of events cost as many writes here and
+	 * as many reads in the broker; with NIO the gateway's saturation throughput rose by half (docs/benchmarks.md).
+	 */
+	@Bean
+	ConnectionFactoryCustomizer nioConnections() {
+		return factory -> factory.useNio();
 	}
 
 	@Bean
