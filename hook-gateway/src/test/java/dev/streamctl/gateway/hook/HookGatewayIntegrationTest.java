@@ -1,7 +1,11 @@
 package dev.streamctl.gateway.hook;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +45,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -115,6 +120,31 @@ class HookGatewayIntegrationTest {
 	}
 
 	@Test
+	void readsAHookSentInChunksWithoutALength() {
+		HttpResponse<String> answer = this.hooks.postChunked(hook("on_publish.json"));
+
+		assertThat(answer.statusCode()).isEqualTo(200);
+		assertThat(answer.body()).isEqualTo("{\"code\":0}");
+		assertThat(this.tap.next().session().stream().value()).isEqualTo(this.key);
+	}
+
+	@Test
+	void deliversAndCountsAHookWhoseCallerHungUpWithoutReadingTheAnswer() throws Exception {
+		long before = publishesAnswered();
+		byte[] body = hook("on_publish.json").getBytes(StandardCharsets.UTF_8);
+		try (Socket socket = new Socket("localhost", this.port)) {
+			OutputStream out = socket.getOutputStream();
+			out.write(("POST /srs/hooks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+					+ "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.write(body);
+			out.flush();
+		}
+
+		assertThat(this.tap.next().session().stream().value()).isEqualTo(this.key);
+		await().atMost(Duration.ofSeconds(10)).until(() -> publishesAnswered() == before + 1);
+	}
+
+	@Test
 	void turnsOnUnpublishIntoStreamUnpublished() {
 		this.hooks.post(hook("on_publish.json"));
 		this.hooks.post(hook("on_unpublish.json"));
@@ -166,12 +196,14 @@ class HookGatewayIntegrationTest {
 				"content type must be application/json");
 		assertRejected(this.hooks.post("{\"action\":\"on_connect\",\"pad\":\"" + "x".repeat(64 * 1024) + "\"}",
 				"application/json", ""), 413, "body is larger than 65536 bytes");
+		assertRejected(this.hooks.postChunked("{\"action\":\"on_connect\",\"pad\":\"" + "x".repeat(100_000) + "\"}"),
+				413, "body is larger than 65536 bytes");
 
 		assertNothingElseUntilSentinel();
 		long invalid = this.meters.get("gateway.hooks").tag("outcome", "invalid").timers().stream()
 			.mapToLong(timer -> timer.count())
 			.sum();
-		assertThat(invalid).isGreaterThanOrEqualTo(6);
+		assertThat(invalid).isGreaterThanOrEqualTo(7);
 	}
 
 	@ParameterizedTest
@@ -268,6 +300,12 @@ class HookGatewayIntegrationTest {
 		this.hooks.post(SrsFixtures.with("on_publish.json", Map.of("stream", sentinel, "client_id", "sentinel")));
 		StreamEvent next = this.tap.next();
 		assertThat(next.session().stream().value()).as("the next event is the sentinel").isEqualTo(sentinel);
+	}
+
+	private long publishesAnswered() {
+		return this.meters.find("gateway.hooks").tag("action", "on_publish").timers().stream()
+			.mapToLong(timer -> timer.count())
+			.sum();
 	}
 
 	private String hook(String fixture) {

@@ -1,9 +1,11 @@
 package dev.streamctl.gateway.support;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Posts hook bodies to a running gateway as SRS does: JSON body, SRS's headers. */
@@ -29,6 +31,18 @@ public final class Hooks {
 
 	public HttpResponse<String> post(String body, String contentType, String query) {
 		return post(body, contentType, query, "/srs/hooks");
+	}
+
+	/** Posts a JSON hook body without a length, in chunked transfer encoding. */
+	public HttpResponse<String> postChunked(String body) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.baseUrl + "/srs/hooks"))
+			.version(HttpClient.Version.HTTP_1_1)
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(30))
+			.POST(HttpRequest.BodyPublishers
+				.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))))
+			.build();
+		return send(request);
 	}
 
 	/** Posts to another SRS callback path of the gateway, e.g. {@code /srs/forward}. */

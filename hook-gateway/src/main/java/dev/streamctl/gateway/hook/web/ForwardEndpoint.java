@@ -56,7 +56,8 @@ class ForwardEndpoint {
 						this.callbacks.toJson(new ForwardAnswer(0, new Urls(urls))));
 			})
 			.onErrorResume(ex -> Mono.just(this.callbacks.failed(ACTION, ex)))
-			.flatMap(reply -> this.callbacks.send(response, reply, start));
+			.map(reply -> this.callbacks.counted(reply, start))
+			.flatMap(reply -> this.callbacks.send(response, reply));
 	}
 
 	private JsonNode parse(byte[] body) {

@@ -45,12 +45,16 @@ class HookEndpoint {
 			.map(body -> HookRequest.parse(this.json, body))
 			.flatMap(hook -> {
 				String action = hook.action().srsName();
-				return this.hooks.handle(hook)
+				// subscribed on its own, so that a hook SRS hangs up on still completes and is counted
+				return Mono.fromFuture(this.hooks.handle(hook)
 					.map(outcome -> this.callbacks.ok(action, outcome, ACCEPTED))
-					.onErrorResume(ex -> Mono.just(this.callbacks.failed(action, ex)));
+					.onErrorResume(ex -> Mono.just(this.callbacks.failed(action, ex)))
+					.map(reply -> this.callbacks.counted(reply, start))
+					.toFuture(), true);
 			})
-			.onErrorResume(ex -> Mono.just(this.callbacks.failed(UNKNOWN_ACTION, ex)))
-			.flatMap(reply -> this.callbacks.send(response, reply, start));
+			.onErrorResume(ex -> Mono.just(this.callbacks.failed(UNKNOWN_ACTION, ex))
+				.map(reply -> this.callbacks.counted(reply, start)))
+			.flatMap(reply -> this.callbacks.send(response, reply));
 	}
 
 }

@@ -91,7 +91,7 @@ class SrsCallbacks {
 		}).map(ByteArrayOutputStream::toByteArray);
 	}
 
-	/** HTTP 200 with a JSON body, counted under the action and outcome. */
+	/** HTTP 200 with a JSON body, to be counted under the action and outcome. */
 	Reply ok(String action, HookOutcome outcome, byte[] body) {
 		return new Reply(action, outcome, HttpResponseStatus.OK, body);
 	}
@@ -116,22 +116,27 @@ class SrsCallbacks {
 				this.json.writeValueAsBytes(HookAnswer.rejected(rejection)));
 	}
 
-	/** Writes the answer; it is counted once written. */
-	Mono<Void> send(HttpServerResponse response, Reply reply, long startNanos) {
+	/**
+	 * Counts an answer under its action and outcome, with the time since the request came. A hook is counted
+	 * when its answer is ready, whether or not SRS is still there to read it: what the gateway did with the
+	 * hook (its event confirmed or spooled) stands all the same.
+	 */
+	Reply counted(Reply reply, long startNanos) {
+		this.timers.computeIfAbsent(new TimerKey(reply.action(), reply.outcome()), this::timer)
+			.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+		return reply;
+	}
+
+	/** Writes an answer. */
+	Mono<Void> send(HttpServerResponse response, Reply reply) {
 		return response.status(reply.status())
 			.header(HttpHeaderNames.CONTENT_TYPE, JSON)
 			.sendByteArray(Mono.just(reply.body()))
-			.then()
-			.doOnSuccess(done -> record(reply.action(), reply.outcome(), startNanos));
+			.then();
 	}
 
 	byte[] toJson(Object answer) {
 		return this.json.writeValueAsBytes(answer);
-	}
-
-	private void record(String action, HookOutcome outcome, long startNanos) {
-		this.timers.computeIfAbsent(new TimerKey(action, outcome), this::timer)
-			.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private Timer timer(TimerKey key) {
