@@ -10,7 +10,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class HookGatewayApplication {
 
+	/** Reactor Netty's default, at least 4 event loops, only adds thread switches on a 2-core machine. */
+	static final String IO_WORKER_COUNT = "reactor.netty.ioWorkerCount";
+
 	public static void main(String[] args) {
+		if (System.getProperty(IO_WORKER_COUNT) == null) {
+			System.setProperty(IO_WORKER_COUNT, String.valueOf(Runtime.getRuntime().availableProcessors()));
+		}
 		SpringApplication.run(HookGatewayApplication.class, args);
 	}
 

@@ -15,6 +15,8 @@ import dev.streamctl.common.event.StreamEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,8 @@ public class EventDelivery implements SmartLifecycle {
 
 	private final ExecutorService spoolWriters;
 
+	private final HashedWheelTimer deadlines;
+
 	private final Timer confirmLatency;
 
 	private final Counter confirmed;
@@ -75,6 +79,11 @@ public class EventDelivery implements SmartLifecycle {
 		this.broker = broker;
 		this.codec = codec;
 		this.deadlineNanos = settings.confirmDeadline().toNanos();
+		// a deadline fires up to one tick late; the timer takes no lock per hook, unlike a scheduled executor
+		long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(5),
+				this.deadlineNanos / 10));
+		this.deadlines = new HashedWheelTimer(new CustomizableThreadFactory("confirm-deadlines-"), tickNanos,
+				TimeUnit.NANOSECONDS);
 		this.spoolWriters = new ThreadPoolExecutor(settings.spoolWriters(), settings.spoolWriters(), 0,
 				TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), new CustomizableThreadFactory("spool-writer-"));
 		this.confirmLatency = Timer.builder("gateway.broker.confirm")
@@ -101,19 +110,19 @@ public class EventDelivery implements SmartLifecycle {
 			return spoolLater(event, body, null);
 		}
 		// a copy, so that the deadline does not complete the correlation itself: a late confirm still arrives
-		return correlation.getFuture()
-			.copy()
-			.orTimeout(this.deadlineNanos, TimeUnit.NANOSECONDS)
-			.handle((confirm, failure) -> {
-				if (failure == null && confirm.ack() && correlation.getReturned() == null) {
-					this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-					this.confirmed.increment();
-					return CompletableFuture.completedFuture(DeliveryOutcome.CONFIRMED);
-				}
-				explainUnconfirmed(event, confirm, failure);
-				return spoolLater(event, body, publish.withdraw() ? null : correlation);
-			})
-			.thenCompose(outcome -> outcome);
+		CompletableFuture<CorrelationData.Confirm> waiting = correlation.getFuture().copy();
+		Timeout deadline = this.deadlines.newTimeout(expired -> waiting.completeExceptionally(new TimeoutException()),
+				this.deadlineNanos, TimeUnit.NANOSECONDS);
+		return waiting.handle((confirm, failure) -> {
+			deadline.cancel();
+			if (failure == null && confirm.ack() && correlation.getReturned() == null) {
+				this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+				this.confirmed.increment();
+				return CompletableFuture.completedFuture(DeliveryOutcome.CONFIRMED);
+			}
+			explainUnconfirmed(event, confirm, failure);
+			return spoolLater(event, body, publish.withdraw() ? null : correlation);
+		}).thenCompose(outcome -> outcome);
 	}
 
 	private static void explainUnconfirmed(StreamEvent event, CorrelationData.Confirm confirm, Throwable failure) {
@@ -178,6 +187,7 @@ public class EventDelivery implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		this.deadlines.stop();
 		this.spoolWriters.shutdown();
 		try {
 			if (!this.spoolWriters.awaitTermination(30, TimeUnit.SECONDS)) {
