@@ -7,7 +7,7 @@
 #
 # Environment (all optional):
 #   REBUILD=1          ./mvnw -B -q install -DskipTests first (otherwise hook-gateway/target/hook-gateway.jar is used as
-#                      it is; it is built when missing)
+#                      it is; it is built and installed when it or the local Maven repository's copy is missing)
 #   AUTH_LATENCY_MS=50 the fake directory's latency per request
 #   AUTH_CHANNELS=1000 channels in the warm cache;  AUTH_ROUNDS=2000 measured rounds;  AUTH_WARMUP=300 warm-up rounds
 #
@@ -23,7 +23,9 @@ RUNS=${1:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 
-if [ "${REBUILD:-0}" = 1 ] || [ ! -f hook-gateway/target/hook-gateway.jar ]; then
+# the benchmark module resolves the services from the local Maven repository, so they must be installed there
+if [ "${REBUILD:-0}" = 1 ] || [ ! -f hook-gateway/target/hook-gateway.jar ] \
+	|| [ ! -d "${HOME}/.m2/repository/dev/streamctl/hook-gateway" ]; then
 	./mvnw -B -q install -DskipTests
 fi
 
