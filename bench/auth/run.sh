@@ -15,7 +15,7 @@
 #                      least 60% idle; the run then starts anyway, and its report shows how busy the machine was
 #
 # Needs RabbitMQ with the management plugin on localhost (or TEST_RABBITMQ_HOST) and the SRS fixtures in
-# ../shared/srs-fixtures (or SRS_FIXTURES). Figures are printed and written to
+# the repository's test-fixtures/srs. Figures are printed and written to
 # pipeline-tests/target/benchmarks/publish-auth-*.txt, the gateways' logs to pipeline-tests/target/benchmarks/logs/.
 set -euo pipefail
 

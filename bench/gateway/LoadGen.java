@@ -66,7 +66,7 @@ import com.sun.net.httpserver.HttpServer;
  * </pre>
  *
  * Hook bodies are the captured SRS fixtures on_publish.json / on_unpublish.json (directory from the system property
- * fixtures, default /work/shared/srs-fixtures), byte for byte except that the values of "stream" and "client_id"
+ * fixtures, default test-fixtures/srs of the working directory), byte for byte except that the values of "stream" and "client_id"
  * are replaced (everywhere they occur, so stream_url follows) to make each hook a distinct event: hook 2k is the
  * on_publish and hook 2k+1 the on_unpublish of session k.
  */
@@ -124,7 +124,7 @@ public class LoadGen {
 		}
 
 		static Hooks load() throws IOException {
-			return new Hooks(Path.of(System.getProperty("fixtures", "/work/shared/srs-fixtures")));
+			return new Hooks(Path.of(System.getProperty("fixtures", "test-fixtures/srs")));
 		}
 
 		private static String field(String json, String name) {

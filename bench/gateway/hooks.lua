@@ -7,7 +7,7 @@
 --
 -- client_id = TAG .. thread number (1 character, base 36) .. session number (6 characters, base 36),
 -- 8 characters like SRS's; the stream is "bench-" .. client_id. FIXTURE_DIR defaults to
--- /work/shared/srs-fixtures, TAG to "s". Non-200 answers are counted and printed by done().
+-- test-fixtures/srs of the repository when run from its root, TAG to "s". Non-200 answers are counted and printed by done().
 
 local threads = {}
 local counter = 0
@@ -61,7 +61,7 @@ local hooks, prefix, n = {}, "", 0
 non200 = 0
 
 function init(args)
-  local dir = args[1] or "/work/shared/srs-fixtures"
+  local dir = args[1] or "test-fixtures/srs"
   local tag = args[2] or "s"
   for i, name in ipairs({ "on_publish.json", "on_unpublish.json" }) do
     local json = read(dir .. "/" .. name)

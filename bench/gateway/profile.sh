@@ -36,7 +36,7 @@ sysctl -q -w kernel.perf_event_paranoid=1 2>/dev/null || true
 cp "$JAR" "$OUT/hook-gateway.jar"
 (cd "$OUT/lg/lib" && unzip -q -o -j "$OUT/hook-gateway.jar" 'BOOT-INF/lib/amqp-client-*.jar' 'BOOT-INF/lib/slf4j-api-*.jar')
 javac -d "$OUT/lg/classes" -cp "$OUT/lg/lib/*" "$HERE/LoadGen.java"
-LG=(java -Dslf4j.internal.verbosity=ERROR -Dfixtures=/work/shared/srs-fixtures -cp "$OUT/lg/classes:$OUT/lg/lib/*" LoadGen)
+LG=(java -Dslf4j.internal.verbosity=ERROR -Dfixtures="$ROOT/test-fixtures/srs" -cp "$OUT/lg/classes:$OUT/lg/lib/*" LoadGen)
 
 curl -s -o /dev/null -X DELETE $API/vhosts/$VHOST
 curl -s -o /dev/null -f -X PUT $API/vhosts/$VHOST
@@ -65,7 +65,7 @@ if [ "$MODE" = fixed ]; then
 	"${LG[@]}" fixed-rate "$URL" "$LOAD" "$SECONDS_" --tag p --label profiled | grep -E 'throughput|p50|p99_ms'
 	HOOKS=$(echo "$LOAD * $SECONDS_" | bc)
 else
-	wrk -t1 -c"$LOAD" -d"${SECONDS_}s" -s "$HERE/hooks.lua" "$URL" -- /work/shared/srs-fixtures p > "$OUT/wrk.txt"
+	wrk -t1 -c"$LOAD" -d"${SECONDS_}s" -s "$HERE/hooks.lua" "$URL" -- "$ROOT/test-fixtures/srs" p > "$OUT/wrk.txt"
 	grep -E 'Requests/sec' "$OUT/wrk.txt"
 	HOOKS=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
 fi

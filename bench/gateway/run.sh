@@ -12,7 +12,7 @@
 #   GATEWAY_JAR      otherwise, the gateway jar (default hook-gateway/target/hook-gateway.jar, built with ./mvnw
 #                    if missing; it holds whatever the work tree had when it was built)
 #   REBUILD=1        build the jar even if it exists
-#   FIXTURES         directory of the SRS fixtures (default /work/shared/srs-fixtures)
+#   FIXTURES         directory of the SRS fixtures (default test-fixtures/srs of this repository)
 #   RATE=2000 RATE_SECONDS=30 WARMUP_SECONDS=10 SAT_SECONDS=20 BROKER_SECONDS=20
 #   SAT_CONNECTIONS="16 64 256"   wrk connections of the saturation phases (one wrk thread each)
 #   SWEEP_RATES="500 1000 1500"  extra fixed-rate phases (SWEEP_SECONDS=20 each, after 5 s at the same rate),
@@ -35,7 +35,7 @@ RUNS=${1:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT=${BENCH_OUT:-/tmp/gateway-bench-$(date +%Y%m%d-%H%M%S)}
-FIXTURES=${FIXTURES:-/work/shared/srs-fixtures}
+FIXTURES=${FIXTURES:-$ROOT/test-fixtures/srs}
 RATE=${RATE:-2000}
 RATE_SECONDS=${RATE_SECONDS:-30}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}

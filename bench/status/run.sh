@@ -23,7 +23,7 @@
 #                      least 60% idle; the run then starts anyway, and its report shows how busy the machine was
 #
 # Needs RabbitMQ with the management plugin on localhost (or TEST_RABBITMQ_HOST, see TestBroker) and the SRS
-# fixtures in ../shared/srs-fixtures (or SRS_FIXTURES). Figures are printed and written to
+# fixtures in the repository's test-fixtures/srs. Figures are printed and written to
 # pipeline-tests/target/benchmarks/*.txt, the services' logs to pipeline-tests/target/benchmarks/logs/.
 set -euo pipefail
 

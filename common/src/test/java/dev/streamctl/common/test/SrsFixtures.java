@@ -10,8 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The real SRS 6.0.157 payloads in {@code shared/srs-fixtures/} beside the repository (or where
- * {@code SRS_FIXTURES} points), with names and ids changed per test where needed.
+ * The real SRS 6.0.157 payloads in the repository's {@code test-fixtures/srs/} (see its README), with names
+ * and ids changed per test where needed.
  */
 public final class SrsFixtures {
 
@@ -20,20 +20,17 @@ public final class SrsFixtures {
 	private SrsFixtures() {
 	}
 
+	/** {@code test-fixtures/srs/} of the repository the tests run in. */
 	public static Path directory() {
-		String configured = System.getenv("SRS_FIXTURES");
-		if (configured != null) {
-			return Path.of(configured);
-		}
 		Path dir = Path.of("").toAbsolutePath();
 		while (dir != null) {
-			Path candidate = dir.resolveSibling("shared").resolve("srs-fixtures");
+			Path candidate = dir.resolve("test-fixtures").resolve("srs");
 			if (Files.isDirectory(candidate)) {
 				return candidate;
 			}
 			dir = dir.getParent();
 		}
-		throw new IllegalStateException("shared/srs-fixtures not found beside the repository; set SRS_FIXTURES");
+		throw new IllegalStateException("test-fixtures/srs not found above " + Path.of("").toAbsolutePath());
 	}
 
 	/** A fixture exactly as SRS sent it. */
