@@ -336,6 +336,22 @@ class DeploymentFilesTest {
 		}
 	}
 
+	@Test
+	void brokerRemembersTheUsersItProvisionedInItsDataVolume() throws IOException {
+		String entrypoint = Files.readString(root.resolve("rabbitmq/entrypoint.sh"));
+		String usersFile = shellDefault(entrypoint, "users_file");
+		List<String> volumes = stringList(service("rabbitmq").get("volumes"));
+		String dataDirectory = volumes.stream()
+			.filter(volume -> volume.startsWith("rabbitmq-data:"))
+			.map(volume -> volume.split(":")[1])
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("the rabbitmq service mounts the rabbitmq-data volume"));
+
+		assertThat(usersFile).as("the list of provisioned users lives in the data volume, with the users")
+			.startsWith(dataDirectory + "/");
+		assertThat(service("rabbitmq").get("init")).as("tini reaps the entrypoint's detached job").isEqualTo(true);
+	}
+
 	private static List<String> buildStage(Path dockerfile) throws IOException {
 		List<String> instructions = new ArrayList<>();
 		StringBuilder current = new StringBuilder();
