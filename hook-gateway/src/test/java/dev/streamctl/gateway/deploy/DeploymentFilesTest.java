@@ -8,12 +8,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Keeps the deployment files in agreement with the gateway: every SRS callback in {@code srs.conf} reaches a
  * route the gateway serves, {@code docker-compose.yml} hands SRS the same URLs with {@code ?secret=${HOOK_SECRET}}
  * and the gateway the same {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure
- * rules hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not public).
+ * rules hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not public). It also holds
+ * the deployment to what it needs: pinned images (an SRS 6 release that reads every override given to it),
+ * health checks that mean ready, nginx that starts without IPv6, and image builds that cache their dependencies.
  */
 class DeploymentFilesTest {
 
@@ -50,6 +55,29 @@ class DeploymentFilesTest {
 
 	/** SRS needs this many descriptors besides its connections, or it refuses to start. */
 	private static final int SRS_RESERVED_FILES = 128;
+
+	/**
+	 * The first SRS 6 version that reads each environment override docker-compose.yml gives SRS, from SRS's
+	 * {@code srs_app_config.cpp}: the http_hooks overrides came in 6.0.13 (5.0.132), {@code forward.backend}'s
+	 * in 6.0.170 (ossrs/srs#4245; the first image with it is 6.0.172, v6.0-b0). An override missing here must be
+	 * looked up in SRS's source before it is used: an SRS that does not read it silently keeps srs.conf's value.
+	 */
+	private static final Map<String, SrsVersion> SRS_OVERRIDES_SINCE = Map.of(
+			"SRS_VHOST_HTTP_HOOKS_ON_PUBLISH", SrsVersion.of("6.0.13"),
+			"SRS_VHOST_HTTP_HOOKS_ON_UNPUBLISH", SrsVersion.of("6.0.13"),
+			"SRS_VHOST_HTTP_HOOKS_ON_CLOSE", SrsVersion.of("6.0.13"),
+			"SRS_VHOST_FORWARD_BACKEND", SrsVersion.of("6.0.170"));
+
+	/** SRS 7 moves settings of srs.conf (RTMP into an {@code rtmp {}} block): srs.conf is written for 6. */
+	private static final int SRS_MAJOR = 6;
+
+	/** An image reference, {@code [registry/]repository[:tag][@digest]}. */
+	private static final Pattern IMAGE = Pattern.compile("(?<repository>[^:@]+(?::\\d+/[^:@]+)?)(?::(?<tag>[^@]+))?(?:@(?<digest>.+))?");
+
+	/** The modules of the Maven reactor; every service image's build needs each one's pom.xml. */
+	private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
+
+	private static final List<String> SERVICE_IMAGES = List.of("hook-gateway", "status-worker", "thumbnail-worker");
 
 	private static final Pattern SECRET_REFERENCE = Pattern.compile("\\$\\{" + SECRET_VARIABLE + "(:?\\?[^}]*)?}");
 
@@ -196,6 +224,170 @@ class DeploymentFilesTest {
 		assertThat(volumes).contains("./rabbitmq/definitions.json:" + shellDefault(entrypoint, "source_file") + ":ro");
 	}
 
+	@Test
+	void srsImageIsAnExactSrs6ReleaseThatReadsEveryOverrideItIsGiven() {
+		String image = String.valueOf(service(SRS_SERVICE).get("image"));
+		Matcher reference = IMAGE.matcher(image);
+		assertThat(reference.matches()).as("image reference %s", image).isTrue();
+		assertThat(reference.group("repository")).as(image).isEqualTo("ossrs/srs");
+		String tag = reference.group("tag");
+		assertThat(tag).as("%s names an exact release, e.g. ossrs/srs:v6.0.184", image).isNotNull().matches("v?\\d+\\.\\d+\\.\\d+");
+		SrsVersion pinned = SrsVersion.of(tag.startsWith("v") ? tag.substring(1) : tag);
+
+		assertThat(pinned.major()).as("%s is SRS %d: srs.conf is written for it", image, SRS_MAJOR).isEqualTo(SRS_MAJOR);
+		Set<String> overrides = new LinkedHashSet<>();
+		environment(SRS_SERVICE).keySet().stream().filter(name -> name.startsWith("SRS_")).forEach(overrides::add);
+		assertThat(SRS_OVERRIDES_SINCE).as("the SRS version that first reads each override given to SRS")
+			.containsKeys(overrides.toArray(String[]::new));
+		for (String override : overrides) {
+			assertThat(pinned).as("%s reads %s (from %s on)", image, override, SRS_OVERRIDES_SINCE.get(override))
+				.isGreaterThanOrEqualTo(SRS_OVERRIDES_SINCE.get(override));
+		}
+	}
+
+	@Test
+	void everyComposeImageIsPinnedToAVersion() {
+		Map<?, ?> services = (Map<?, ?>) compose.get("services");
+		services.forEach((name, definition) -> {
+			Object image = ((Map<?, ?>) definition).get("image");
+			if (image != null) {
+				Matcher reference = IMAGE.matcher(String.valueOf(image));
+				assertThat(reference.matches()).as("%s image %s", name, image).isTrue();
+				assertThat(reference.group("tag")).as("%s image %s has a tag that is a version (x.y at least), never latest",
+						name, image)
+					.isNotNull()
+					.containsPattern("\\d+\\.\\d+");
+			}
+		});
+	}
+
+	@Test
+	void nginxListensOnIpv4OnlySoItStartsOnHostsWithoutIpv6() throws IOException {
+		for (String config : List.of("nginx/thumbs.conf", "supabase/gateway.conf.template")) {
+			List<String> listens = Files.readAllLines(root.resolve(config))
+				.stream()
+				.map(line -> line.contains("#") ? line.substring(0, line.indexOf('#')) : line)
+				.map(String::strip)
+				.filter(line -> line.startsWith("listen "))
+				.toList();
+
+			assertThat(listens).as("listen directives of %s", config).isNotEmpty().noneMatch(listen -> listen.contains("["));
+		}
+	}
+
+	@Test
+	void postgresIsHealthyOnlyOnceItAnswersOverTcp() {
+		List<String> test = stringList(path(service("postgres"), "healthcheck", "test"));
+
+		assertThat(test).as("postgres health check").contains("pg_isready");
+		int host = test.indexOf("-h");
+		assertThat(host).as("pg_isready is given a host (-h): without one it asks the Unix socket, on which the "
+				+ "image's first-initialisation server already answers").isPositive();
+		assertThat(test.get(host + 1)).as("pg_isready host").isIn("127.0.0.1", "localhost");
+	}
+
+	@Test
+	void serviceImagesDownloadDependenciesInLayersThatSourceChangesDoNotInvalidate() throws IOException {
+		Set<String> buildFiles = new LinkedHashSet<>(List.of("mvnw", "pom.xml", ".mvn"));
+		Matcher modules = MODULE.matcher(Files.readString(root.resolve("pom.xml")));
+		while (modules.find()) {
+			buildFiles.add(modules.group(1) + "/pom.xml");
+		}
+		List<String> dependencyLayers = null;
+		for (String service : SERVICE_IMAGES) {
+			List<String> instructions = buildStage(root.resolve(service).resolve("Dockerfile"));
+			int maven = indexOf(instructions, line -> line.startsWith("RUN ") && line.contains("mvnw"));
+			assertThat(maven).as("%s/Dockerfile runs Maven", service).isPositive();
+			List<String> beforeMaven = instructions.subList(0, maven + 1);
+			Set<String> copied = new LinkedHashSet<>();
+			beforeMaven.stream().filter(line -> line.startsWith("COPY ")).forEach(copy -> copied.addAll(copySources(copy)));
+
+			assertThat(copied).as("%s/Dockerfile copies only the build files before Maven first runs", service)
+				.containsExactlyInAnyOrderElementsOf(buildFiles);
+			assertThat(beforeMaven.get(maven)).as(service).contains("dependency:go-offline");
+			assertThat(instructions.subList(maven + 1, instructions.size()))
+				.as("%s/Dockerfile then copies the sources it builds, never the whole context", service)
+				.filteredOn(line -> line.startsWith("COPY "))
+				.allSatisfy(copy -> assertThat(copySources(copy)).allMatch(source -> source.endsWith("/src")));
+			if (dependencyLayers == null) {
+				dependencyLayers = beforeMaven;
+			}
+			assertThat(beforeMaven).as("%s/Dockerfile's dependency layers are the other images' (built once)", service)
+				.isEqualTo(dependencyLayers);
+		}
+	}
+
+	@Test
+	void dockerBuildContextLeavesOutBuildOutputSecretsOverridesAndTestData() throws IOException {
+		List<String> ignored = Files.readAllLines(root.resolve(".dockerignore")).stream().map(String::strip).toList();
+
+		assertThat(ignored).contains(".git", "**/target", ".env", "docker-compose.override.yml", "test-fixtures/", "bench/");
+	}
+
+	@Test
+	void brokerEnablesNoPluginForAnExchangeTypeTheTopologyDoesNotDeclare() throws IOException {
+		String plugins = Files.readString(root.resolve("rabbitmq/enabled_plugins")).strip();
+		String definitions = Files.readString(root.resolve("rabbitmq/definitions.json"));
+
+		assertThat(plugins).as("enabled_plugins is an Erlang list ending with a dot").startsWith("[").endsWith("].");
+		if (plugins.contains("rabbitmq_consistent_hash_exchange")) {
+			assertThat(definitions).as("the consistent hash plugin is enabled for an x-consistent-hash exchange")
+				.contains("\"x-consistent-hash\"");
+		}
+	}
+
+	@Test
+	void brokerRemembersTheUsersItProvisionedInItsDataVolume() throws IOException {
+		String entrypoint = Files.readString(root.resolve("rabbitmq/entrypoint.sh"));
+		String usersFile = shellDefault(entrypoint, "users_file");
+		List<String> volumes = stringList(service("rabbitmq").get("volumes"));
+		String dataDirectory = volumes.stream()
+			.filter(volume -> volume.startsWith("rabbitmq-data:"))
+			.map(volume -> volume.split(":")[1])
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("the rabbitmq service mounts the rabbitmq-data volume"));
+
+		assertThat(usersFile).as("the list of provisioned users lives in the data volume, with the users")
+			.startsWith(dataDirectory + "/");
+		assertThat(service("rabbitmq").get("init")).as("tini reaps the entrypoint's detached job").isEqualTo(true);
+	}
+
+	private static List<String> buildStage(Path dockerfile) throws IOException {
+		List<String> instructions = new ArrayList<>();
+		StringBuilder current = new StringBuilder();
+		for (String line : Files.readAllLines(dockerfile)) {
+			String trimmed = line.strip();
+			if (trimmed.startsWith("#") || (trimmed.isEmpty() && current.isEmpty())) {
+				continue;
+			}
+			if (trimmed.endsWith("\\")) {
+				current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+				continue;
+			}
+			instructions.add(current.append(trimmed).toString().strip());
+			current.setLength(0);
+		}
+		int from = indexOf(instructions, line -> line.startsWith("FROM ") && line.endsWith(" AS build"));
+		assertThat(from).as("%s has a build stage", dockerfile).isNotNegative();
+		int next = indexOf(instructions.subList(from + 1, instructions.size()), line -> line.startsWith("FROM "));
+		return instructions.subList(from, (next < 0) ? instructions.size() : from + 1 + next);
+	}
+
+	/** The sources of {@code COPY [--flags] src... dest}. */
+	private static List<String> copySources(String copy) {
+		List<String> words = Arrays.stream(copy.split("\\s+")).skip(1).filter(word -> !word.startsWith("--")).toList();
+		return words.subList(0, words.size() - 1);
+	}
+
+	private static int indexOf(List<String> lines, Predicate<String> test) {
+		for (int i = 0; i < lines.size(); i++) {
+			if (test.test(lines.get(i))) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
 	private static void assertCallsGateway(String what, URI url, Set<String> routes) throws IOException {
 		assertThat(url.getScheme()).as(what).isEqualTo("http");
 		assertThat(url.getHost()).as("%s host is the gateway's service name", what).isEqualTo(GATEWAY_SERVICE);
@@ -332,6 +524,31 @@ class DeploymentFilesTest {
 			dir = dir.getParent();
 		}
 		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
+	}
+
+	/** An SRS release number, {@code major.minor.revision}, ordered by number. */
+	private record SrsVersion(int major, int minor, int revision) implements Comparable<SrsVersion> {
+
+		private static final Comparator<SrsVersion> ORDER = Comparator.comparingInt(SrsVersion::major)
+			.thenComparingInt(SrsVersion::minor)
+			.thenComparingInt(SrsVersion::revision);
+
+		static SrsVersion of(String version) {
+			String[] parts = version.split("\\.");
+			assertThat(parts).as("SRS version %s", version).hasSize(3);
+			return new SrsVersion(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+		}
+
+		@Override
+		public int compareTo(SrsVersion other) {
+			return ORDER.compare(this, other);
+		}
+
+		@Override
+		public String toString() {
+			return this.major + "." + this.minor + "." + this.revision;
+		}
+
 	}
 
 	/** A published port: {@code [host_ip:]published:target[/protocol]}, or the long syntax. */
