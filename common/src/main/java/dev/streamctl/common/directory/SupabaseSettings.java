@@ -16,8 +16,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Where the channel table is and how to talk to it. Bound from {@code SUPABASE_URL}, {@code SUPABASE_KEY}
- * and {@code SUPABASE_*} by the services that use the directory, through
- * {@code @EnableConfigurationProperties(SupabaseSettings.class)}.
+ * and {@code SUPABASE_*} by the services that use the directory, through service-support's channel directory
+ * auto-configuration.
  *
  * @param url the project URL, e.g. {@code https://xyz.supabase.co}; REST is under {@code /rest/v1}
  * @param key the API key: writers need the service_role or a secret key, since row-level security hides

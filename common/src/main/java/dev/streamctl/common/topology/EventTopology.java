@@ -1,19 +1,13 @@
 package dev.streamctl.common.topology;
 
-import java.util.Map;
+import java.util.List;
 
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.Declarables;
-import org.springframework.amqp.core.Queue;
-import org.springframework.amqp.core.QueueBuilder;
-import org.springframework.amqp.core.TopicExchange;
-
 /**
- * The names of the broker objects stream events travel through. {@code rabbitmq/definitions.json} declares
- * the same objects for deployments; a test keeps the two in agreement.
+ * The broker objects stream events travel through: the exchange every event is published to and the log
+ * that keeps them. {@link DeploymentTopology} lists what {@code rabbitmq/definitions.json} declares.
  */
 public final class EventTopology {
 
@@ -26,6 +20,9 @@ public final class EventTopology {
 	/** Binding of {@link #LOG_QUEUE}: every routing key. */
 	public static final String LOG_BINDING = "#";
 
+	/** Binding pattern that matches every stream event ({@link #PUBLISHED}, {@link #UNPUBLISHED}). */
+	public static final String EVERY_STREAM_EVENT = "stream.#";
+
 	/** How long the log keeps events unless configured otherwise ({@code x-max-age}). */
 	public static final String DEFAULT_LOG_RETENTION = "7D";
 
@@ -36,18 +33,20 @@ public final class EventTopology {
 	private EventTopology() {
 	}
 
-	/** The exchange, as every service declares it. */
-	public static TopicExchange exchange() {
-		return new TopicExchange(EXCHANGE, true, false);
+	public static ExchangeDefinition exchange() {
+		return ExchangeDefinition.topic(EXCHANGE);
 	}
 
-	/** The exchange, the log stream with the given retention ({@code x-max-age}) and their binding. */
-	public static Declarables declarables(String logRetention) {
-		TopicExchange exchange = exchange();
-		Queue log = QueueBuilder.durable(LOG_QUEUE)
-			.withArguments(Map.of("x-queue-type", "stream", "x-max-age", logRetention))
-			.build();
-		return new Declarables(exchange, log, BindingBuilder.bind(log).to(exchange).with(LOG_BINDING));
+	/**
+	 * The exchange and the log stream bound to it. Every service declares them, so that the log exists
+	 * whichever starts first; the gateway with its configured retention, the others with the default.
+	 *
+	 * @param retention the log's {@code x-max-age}, e.g. {@code 7D}
+	 */
+	public static Topology log(String retention) {
+		QueueDefinition log = QueueDefinition.stream(LOG_QUEUE, retention);
+		return new Topology(List.of(exchange()), List.of(log),
+				List.of(new BindingDefinition(EXCHANGE, LOG_QUEUE, LOG_BINDING)));
 	}
 
 }

@@ -1,19 +1,23 @@
 package dev.streamctl.common.topology;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The broker objects of the status worker. {@code rabbitmq/definitions.json} declares the same; a test
- * keeps the two in agreement.
+ * The broker objects of the status worker. {@link DeploymentTopology} lists what
+ * {@code rabbitmq/definitions.json} declares: all of these but the grace queue, whose name depends on the
+ * configured grace.
  */
 public final class StatusTopology {
 
 	/**
 	 * Quorum queue of stream events to apply to the store, bound to {@link EventTopology#EXCHANGE} with
-	 * {@link #EVENTS_BINDING}; single active consumer, so events are applied in order while a second
-	 * instance stands by.
+	 * {@link EventTopology#EVERY_STREAM_EVENT}; single active consumer, so events are applied in order while
+	 * a second instance stands by.
 	 */
 	public static final String EVENTS_QUEUE = "status.events";
-
-	public static final String EVENTS_BINDING = "stream.#";
 
 	/** Fanout exchange that takes what {@link #EVENTS_QUEUE} dead-letters. */
 	public static final String DEAD_LETTER_EXCHANGE = "status.dlx";
@@ -38,6 +42,47 @@ public final class StatusTopology {
 
 	public static String graceQueue(long graceMillis) {
 		return GRACE_QUEUE_PREFIX + graceMillis + "ms";
+	}
+
+	/**
+	 * The events queue with its dead-letter exchange and queue, and the leader queue. The dead-letter queue
+	 * and the leader queue never drop a message for its returns ({@link QueueDefinition#UNLIMITED_DELIVERIES}):
+	 * a dead letter waits for an operator however often it is looked at, and the leader token comes back
+	 * each time a leader dies; losing either loses data or leadership silently.
+	 */
+	public static Topology queues() {
+		Map<String, Object> events = new LinkedHashMap<>();
+		events.put("x-single-active-consumer", true);
+		events.put("x-dead-letter-exchange", DEAD_LETTER_EXCHANGE);
+		events.put("x-dead-letter-strategy", "at-least-once");
+		events.put("x-overflow", "reject-publish");
+		events.put(QueueDefinition.DELIVERY_LIMIT, DELIVERY_LIMIT);
+		Map<String, Object> leader = new LinkedHashMap<>();
+		leader.put("x-single-active-consumer", true);
+		leader.put(QueueDefinition.DELIVERY_LIMIT, QueueDefinition.UNLIMITED_DELIVERIES);
+		return new Topology(List.of(EventTopology.exchange(), ExchangeDefinition.fanout(DEAD_LETTER_EXCHANGE)),
+				List.of(QueueDefinition.quorum(EVENTS_QUEUE, events),
+						QueueDefinition.quorum(DEAD_LETTER_QUEUE,
+								Map.of(QueueDefinition.DELIVERY_LIMIT, QueueDefinition.UNLIMITED_DELIVERIES)),
+						QueueDefinition.quorum(LEADER_QUEUE, leader)),
+				List.of(new BindingDefinition(EventTopology.EXCHANGE, EVENTS_QUEUE, EventTopology.EVERY_STREAM_EVENT),
+						new BindingDefinition(DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, "")));
+	}
+
+	/**
+	 * The queue where an unpublish waits out the reconnect grace: a classic queue whose messages expire
+	 * after the grace into {@link #EVENTS_QUEUE}, through the default exchange.
+	 */
+	public static Topology grace(Duration grace) {
+		long millis = grace.toMillis();
+		if (millis <= 0) {
+			throw new IllegalArgumentException("a grace queue needs a positive grace, not " + grace);
+		}
+		Map<String, Object> arguments = new LinkedHashMap<>();
+		arguments.put("x-message-ttl", millis);
+		arguments.put("x-dead-letter-exchange", "");
+		arguments.put("x-dead-letter-routing-key", EVENTS_QUEUE);
+		return Topology.of(QueueDefinition.classic(graceQueue(millis), arguments));
 	}
 
 }

@@ -1,8 +1,13 @@
 package dev.streamctl.common.topology;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * The broker objects of the thumbnail worker pool. {@code rabbitmq/definitions.json} declares the durable
- * ones; a test keeps the two in agreement.
+ * The broker objects of the thumbnail worker pool. {@link DeploymentTopology} lists what
+ * {@code rabbitmq/definitions.json} declares: the pool's durable queues; each worker's control queue and
+ * locks belong to its connection.
  */
 public final class ThumbnailTopology {
 
@@ -37,6 +42,37 @@ public final class ThumbnailTopology {
 	public static final String LOCK_QUEUE_PREFIX = "thumbnail.lock.";
 
 	private ThumbnailTopology() {
+	}
+
+	/** The job queue, bound to publish events, and the retry queue that feeds it back. */
+	public static Topology pool() {
+		Map<String, Object> retry = new LinkedHashMap<>();
+		retry.put("x-message-ttl", RETRY_DELAY_MILLIS);
+		retry.put("x-dead-letter-exchange", "");
+		retry.put("x-dead-letter-routing-key", JOBS_QUEUE);
+		return new Topology(List.of(EventTopology.exchange()),
+				List.of(QueueDefinition.quorum(JOBS_QUEUE, Map.of(QueueDefinition.DELIVERY_LIMIT, JOB_DELIVERY_LIMIT)),
+						QueueDefinition.classic(RETRY_QUEUE, retry)),
+				List.of(new BindingDefinition(EventTopology.EXCHANGE, JOBS_QUEUE, EventTopology.PUBLISHED)));
+	}
+
+	/** The control queue of the worker known by {@code workerId}; it lives as long as its connection. */
+	public static QueueDefinition controlQueue(String workerId) {
+		return QueueDefinition.exclusiveAutoDelete(CONTROL_QUEUE_PREFIX + workerId);
+	}
+
+	/** A worker's control queue, bound to every stream event. */
+	public static Topology control(QueueDefinition controlQueue) {
+		if (!controlQueue.name().startsWith(CONTROL_QUEUE_PREFIX)) {
+			throw new IllegalArgumentException(controlQueue.name() + " is not a control queue");
+		}
+		return new Topology(List.of(EventTopology.exchange()), List.of(controlQueue),
+				List.of(new BindingDefinition(EventTopology.EXCHANGE, controlQueue.name(), EventTopology.EVERY_STREAM_EVENT)));
+	}
+
+	/** The queue whose exclusive ownership locks the capture of the stream with this public name. */
+	public static QueueDefinition lock(String publicName) {
+		return QueueDefinition.exclusive(LOCK_QUEUE_PREFIX + publicName);
 	}
 
 }

@@ -111,6 +111,14 @@ public final class TestBroker {
 		return vhost;
 	}
 
+	/**
+	 * Imports definitions (the format of {@code rabbitmq/definitions.json}) into a vhost, as the broker does at
+	 * boot with {@code load_definitions}; every object goes into {@code vhost} whatever vhost it names.
+	 */
+	public void importDefinitions(String vhost, String definitions) {
+		expect(call("POST", "/api/definitions/" + encode(vhost), definitions), "import definitions into " + vhost);
+	}
+
 	public void deleteVhost(String vhost) {
 		call("DELETE", "/api/vhosts/" + encode(vhost), null);
 	}

@@ -2,15 +2,13 @@ package dev.streamctl.gateway.delivery;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.topology.EventTopology;
+import dev.streamctl.common.topology.Topology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 
-import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.connection.PublisherCallbackChannelImpl;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.amqp.autoconfigure.ConnectionFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -18,11 +16,6 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class DeliveryConfiguration {
-
-	@Bean
-	EventCodec eventCodec() {
-		return new EventCodec();
-	}
 
 	@Bean
 	EventSpool eventSpool(DeliverySettings settings, EventCodec codec, MeterRegistry meters) {
@@ -36,17 +29,6 @@ class DeliveryConfiguration {
 			.baseUnit("bytes")
 			.register(meters);
 		return spool;
-	}
-
-	/**
-	 * Declares the event topology on every (re)connection. A declaration the broker refuses (the log stream
-	 * exists with another retention) is logged and does not stop publishing.
-	 */
-	@Bean
-	RabbitAdmin rabbitAdmin(ConnectionFactory connectionFactory) {
-		RabbitAdmin admin = new RabbitAdmin(connectionFactory);
-		admin.setIgnoreDeclarationExceptions(true);
-		return admin;
 	}
 
 	/**
@@ -81,9 +63,13 @@ class DeliveryConfiguration {
 		return factory -> factory.useNio();
 	}
 
+	/**
+	 * The exchange and the log, with the configured retention. The shared auto-configuration declares it on
+	 * every (re)connection; a log that exists with another retention is left as it is, and publishing goes on.
+	 */
 	@Bean
-	Declarables eventTopology(DeliverySettings settings) {
-		return EventTopology.declarables(settings.logRetention());
+	Topology eventTopology(DeliverySettings settings) {
+		return EventTopology.log(settings.logRetention());
 	}
 
 }

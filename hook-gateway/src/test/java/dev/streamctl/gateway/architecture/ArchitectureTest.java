@@ -31,6 +31,14 @@ class ArchitectureTest {
 		.dependOnClassesThat()
 		.resideInAPackage("org.springframework..");
 
+	/** The broker topology is described as plain data; service-support turns it into declarations. */
+	@ArchTest
+	static final ArchRule topologyDescriptionHasNoSpring = noClasses().that()
+		.resideInAPackage("dev.streamctl.common.topology..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAPackage("org.springframework..");
+
 	@ArchTest
 	static final ArchRule gatewayDependsOnNoWorker = noClasses().that()
 		.resideInAPackage("dev.streamctl.gateway..")

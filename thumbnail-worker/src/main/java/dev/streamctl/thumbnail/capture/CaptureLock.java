@@ -1,5 +1,6 @@
 package dev.streamctl.thumbnail.capture;
 
+import dev.streamctl.common.topology.QueueDefinition;
 import dev.streamctl.common.topology.ThumbnailTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ class CaptureLock {
 	/** Whether this worker now holds the lock (false: another worker's connection holds it). */
 	boolean acquire(String publicName) {
 		try {
-			this.rabbit.execute(channel -> channel.queueDeclare(name(publicName), false, true, false, null));
+			QueueDefinition lock = ThumbnailTopology.lock(publicName);
+			this.rabbit.execute(channel -> channel.queueDeclare(lock.name(), lock.durable(), lock.exclusive(),
+					lock.autoDelete(), lock.declaredArguments()));
 			return true;
 		}
 		catch (AmqpException ex) {
@@ -38,15 +41,11 @@ class CaptureLock {
 
 	void release(String publicName) {
 		try {
-			this.rabbit.execute(channel -> channel.queueDelete(name(publicName)));
+			this.rabbit.execute(channel -> channel.queueDelete(ThumbnailTopology.lock(publicName).name()));
 		}
 		catch (AmqpException ex) {
 			log.warn("Could not release the lock on {} (it goes with the connection): {}", publicName, ex.getMessage());
 		}
-	}
-
-	private static String name(String publicName) {
-		return ThumbnailTopology.LOCK_QUEUE_PREFIX + publicName;
 	}
 
 }

@@ -21,6 +21,11 @@ import org.springframework.stereotype.Component;
  * Settles capture jobs with the broker: acknowledged when done with, handed back when this worker stops, or
  * parked in the retry queue (with its attempt count) to come back after a delay. A job whose channel is
  * already closed needs nothing: the broker has requeued it.
+ * <p>
+ * A job handed back because this worker stops is {@code basic.nack}ed: from RabbitMQ 4.3 that does not count
+ * towards the job queue's delivery limit, so rolling deploys do not use it up. A job returned because it
+ * could not be parked is {@code basic.reject}ed, which counts on every version, so a job that can never be
+ * parked ends at the limit instead of circling for ever (docs/rabbitmq-versions.md).
  */
 @Component
 class JobSettlement {
@@ -45,12 +50,12 @@ class JobSettlement {
 
 	void ack(CaptureJob job, String outcome) {
 		this.metrics.job(outcome);
-		settle(job, true);
+		settle(job, Settle.ACK);
 	}
 
 	void requeue(CaptureJob job) {
 		this.metrics.job("handed_back");
-		settle(job, false);
+		settle(job, Settle.HAND_BACK);
 	}
 
 	/**
@@ -72,29 +77,39 @@ class JobSettlement {
 		}
 		catch (AmqpException | ExecutionException | TimeoutException ex) {
 			log.warn("Could not park a capture job; handing it back: {}", ex.getMessage());
-			requeue(job);
+			returnFailed(job);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			requeue(job);
+			returnFailed(job);
 		}
 	}
 
-	private void settle(CaptureJob job, boolean ack) {
+	private void returnFailed(CaptureJob job) {
+		this.metrics.job("handed_back");
+		settle(job, Settle.RETURN_FAILED);
+	}
+
+	private void settle(CaptureJob job, Settle how) {
 		if (!job.channel().isOpen()) {
 			return;
 		}
 		try {
-			if (ack) {
-				job.channel().basicAck(job.tag(), false);
-			}
-			else {
-				job.channel().basicNack(job.tag(), false, true);
+			switch (how) {
+				case ACK -> job.channel().basicAck(job.tag(), false);
+				case HAND_BACK -> job.channel().basicNack(job.tag(), false, true);
+				case RETURN_FAILED -> job.channel().basicReject(job.tag(), true);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			log.warn("Could not settle capture job {}: {}", job.event().eventId(), ex.getMessage());
 		}
+	}
+
+	private enum Settle {
+
+		ACK, HAND_BACK, RETURN_FAILED
+
 	}
 
 }

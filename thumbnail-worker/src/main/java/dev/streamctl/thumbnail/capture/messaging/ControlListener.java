@@ -28,7 +28,7 @@ class ControlListener {
 		this.codec = codec;
 	}
 
-	@RabbitListener(id = "control", queues = "#{controlQueue.name}", containerFactory = "controlListenerFactory")
+	@RabbitListener(id = "control", queues = "#{controlQueue.name()}", containerFactory = "controlListenerFactory")
 	void onEvent(Message message) {
 		try {
 			this.captures.observed(this.codec.decode(message.getBody()));
