@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * dies, so a dead worker's locks go with it.
  */
 @Component
-class CaptureLock {
+class CaptureLock implements StreamLock {
 
 	private static final Logger log = LoggerFactory.getLogger(CaptureLock.class);
 
@@ -25,7 +25,8 @@ class CaptureLock {
 	}
 
 	/** Whether this worker now holds the lock (false: another worker's connection holds it). */
-	boolean acquire(String publicName) {
+	@Override
+	public boolean acquire(String publicName) {
 		try {
 			this.rabbit.execute(channel -> channel.queueDeclare(name(publicName), false, true, false, null));
 			return true;
@@ -36,7 +37,8 @@ class CaptureLock {
 		}
 	}
 
-	void release(String publicName) {
+	@Override
+	public void release(String publicName) {
 		try {
 			this.rabbit.execute(channel -> channel.queueDelete(name(publicName)));
 		}

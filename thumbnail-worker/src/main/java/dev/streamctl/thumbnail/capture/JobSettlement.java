@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * already closed needs nothing: the broker has requeued it.
  */
 @Component
-class JobSettlement {
+class JobSettlement implements Settlement {
 
 	static final String ATTEMPTS_HEADER = "x-capture-attempts";
 
@@ -43,12 +43,14 @@ class JobSettlement {
 		this.metrics = metrics;
 	}
 
-	void ack(CaptureJob job, String outcome) {
+	@Override
+	public void ack(CaptureJob job, String outcome) {
 		this.metrics.job(outcome);
 		settle(job, true);
 	}
 
-	void requeue(CaptureJob job) {
+	@Override
+	public void requeue(CaptureJob job) {
 		this.metrics.job("handed_back");
 		settle(job, false);
 	}
@@ -57,7 +59,8 @@ class JobSettlement {
 	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges the original, but only
 	 * once the broker confirmed the parked copy: otherwise the original is handed back, so the job is never lost.
 	 */
-	void retryLater(CaptureJob job) {
+	@Override
+	public void retryLater(CaptureJob job) {
 		Message retry = EventMessages.toMessage(job.event(), this.codec.encode(job.event()));
 		retry.getMessageProperties().setHeader(ATTEMPTS_HEADER, job.attempts() + 1);
 		try {
