@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -37,17 +36,6 @@ public final class SrsApiClient {
 	/** Every stream the SRS whose API is at {@code api} (e.g. {@code http://srs:1985}) holds now. */
 	public Mono<List<SrsStream>> streams(URI api) {
 		return page(api, 0, new ArrayList<>(), new HashSet<>());
-	}
-
-	/**
-	 * Whether a publisher is active on {@code app/name} on any of the servers. Fails when any server cannot be
-	 * read, since the stream may be on that one.
-	 */
-	public Mono<Boolean> isPublishing(List<URI> apis, String app, String name) {
-		return Flux.fromIterable(apis)
-			.flatMap(this::streams)
-			.flatMapIterable(streams -> streams)
-			.any(stream -> stream.publishing() && stream.app().equals(app) && stream.name().equals(name));
 	}
 
 	private Mono<List<SrsStream>> page(URI api, int start, List<SrsStream> found, Set<String> seen) {

@@ -77,7 +77,10 @@ public final class FakeSrsApi implements AutoCloseable {
 		this.streams.removeIf(s -> s.get("name").asString().equals(name) && s.get("app").asString().equals(app));
 	}
 
-	/** Every request answers this HTTP status (0: answer normally). */
+	/**
+	 * Every request answers this HTTP status (0: answer normally). A request already being answered keeps the
+	 * answer it had: wait for an effect of the change (a reconciler round counted partial) before relying on it.
+	 */
 	public void failWith(int status) {
 		this.failStatus = status;
 	}

@@ -1,10 +1,13 @@
 package dev.streamctl.gateway.auth;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.streamctl.common.directory.ChannelDirectory;
 import dev.streamctl.common.event.StreamKey;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,13 +39,18 @@ public class PublishAuthorization {
 
 	private final Cache<String, AtomicInteger> unknownByAddress;
 
-	PublishAuthorization(ChannelDirectory directory, AuthSettings settings, MeterRegistry meters) {
+	/**
+	 * @param clock measures {@link AuthSettings#unknownKeyWindow()}, which starts at an address's first
+	 * unknown key
+	 */
+	public PublishAuthorization(ChannelDirectory directory, AuthSettings settings, MeterRegistry meters, Clock clock) {
 		this.directory = directory;
 		this.settings = settings;
 		this.meters = meters;
 		this.unknownByAddress = Caffeine.newBuilder()
 			.maximumSize(MAX_TRACKED_ADDRESSES)
 			.expireAfterWrite(settings.unknownKeyWindow().toMillis(), TimeUnit.MILLISECONDS)
+			.ticker(ticker(clock))
 			.build();
 	}
 
@@ -76,6 +84,14 @@ public class PublishAuthorization {
 				return Mono.just((this.settings.failureMode() == AuthSettings.FailureMode.FAIL_OPEN)
 						? Decision.FAILED_OPEN : Decision.FAILED_CLOSED);
 			});
+	}
+
+	/** The clock as nanoseconds since the epoch: the time source of the unknown-key windows. */
+	private static Ticker ticker(Clock clock) {
+		return () -> {
+			Instant now = clock.instant();
+			return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+		};
 	}
 
 	private Decision unknownFrom(String address) {

@@ -44,7 +44,7 @@ import org.springframework.stereotype.Service;
  * to keep such duplicates rare.
  */
 @Service
-public class EventDelivery implements SmartLifecycle {
+public class EventDelivery implements EventSink, SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(EventDelivery.class);
 
@@ -95,7 +95,7 @@ public class EventDelivery implements SmartLifecycle {
 		this.lost = outcomeCounter(meters, DeliveryOutcome.LOST);
 	}
 
-	/** Hands an event over; the answer says where it is once it is safe. It never completes exceptionally. */
+	@Override
 	public CompletableFuture<DeliveryOutcome> deliver(StreamEvent event) {
 		byte[] body = this.codec.encode(event);
 		if (this.spool.holds(stream(event)) || !this.broker.isUp()) {

@@ -9,7 +9,7 @@ import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.gateway.auth.PublishAuthorization;
-import dev.streamctl.gateway.delivery.EventDelivery;
+import dev.streamctl.gateway.delivery.EventSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -34,21 +34,22 @@ public class HookService {
 
 	private final PublisherSessions sessions;
 
-	private final EventDelivery delivery;
+	private final EventSink delivery;
 
 	private final PublishAuthorization authorization;
 
 	private static final Mono<HookOutcome> IGNORED = Mono.just(HookOutcome.IGNORED);
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
-	HookService(HookSettings settings, StreamNamePolicy names, PublisherSessions sessions, EventDelivery delivery,
-			PublishAuthorization authorization) {
+	HookService(HookSettings settings, StreamNamePolicy names, PublisherSessions sessions, EventSink delivery,
+			PublishAuthorization authorization, Clock clock) {
 		this.authorization = authorization;
 		this.settings = settings;
 		this.names = names;
 		this.sessions = sessions;
 		this.delivery = delivery;
+		this.clock = clock;
 	}
 
 	/**

@@ -2,7 +2,7 @@ package dev.streamctl.status.apply;
 
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.topology.StatusTopology;
-import dev.streamctl.status.messaging.ConfirmedSender;
+import dev.streamctl.status.messaging.EventSender;
 
 import org.springframework.stereotype.Component;
 
@@ -13,11 +13,11 @@ import org.springframework.stereotype.Component;
 @Component
 class GraceDelay {
 
-	private final ConfirmedSender sender;
+	private final EventSender sender;
 
 	private final String queue;
 
-	GraceDelay(ConfirmedSender sender, StatusSettings settings) {
+	GraceDelay(EventSender sender, StatusSettings settings) {
 		this.sender = sender;
 		this.queue = StatusTopology.graceQueue(settings.reconnectGrace().toMillis());
 	}

@@ -1,6 +1,8 @@
 package dev.streamctl.status.apply;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +33,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.amqp.AmqpException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 /**
@@ -63,14 +66,30 @@ public class StatusService {
 
 	private final MeterRegistry meters;
 
+	private final Clock clock;
+
+	private final Pause pause;
+
+	@Autowired
 	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
-			StatusSettings settings, MeterRegistry meters) {
+			StatusSettings settings, MeterRegistry meters, Clock clock) {
+		this(directory, srs, grace, health, settings, meters, clock, Pause::sleep);
+	}
+
+	/**
+	 * @param clock measures {@link StatusSettings#retryFor()}
+	 * @param pause waits out each backoff; it must move {@code clock} on by the time it waited
+	 */
+	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
+			StatusSettings settings, MeterRegistry meters, Clock clock, Pause pause) {
 		this.directory = directory;
 		this.srs = srs;
 		this.grace = grace;
 		this.health = health;
 		this.settings = settings;
 		this.meters = meters;
+		this.clock = clock;
+		this.pause = pause;
 	}
 
 	/**
@@ -80,18 +99,18 @@ public class StatusService {
 	public Map<Long, Outcome> apply(List<Incoming> batch) {
 		Map<Long, Outcome> outcomes = new HashMap<>();
 		List<Incoming> pending = latestPerStream(batch, outcomes);
-		long giveUpAt = System.nanoTime() + this.settings.retryFor().toNanos();
+		Instant giveUpAt = this.clock.instant().plus(this.settings.retryFor());
 		Duration backoff = this.settings.retryBackoff();
 		while (!pending.isEmpty()) {
 			pending = attempt(pending, outcomes);
 			if (pending.isEmpty()) {
 				break;
 			}
-			if (System.nanoTime() + backoff.toNanos() > giveUpAt) {
+			if (this.clock.instant().plus(backoff).isAfter(giveUpAt)) {
 				pending.forEach(in -> deadLetter(in, "still failing after " + this.settings.retryFor(), outcomes));
 				break;
 			}
-			if (!pause(backoff)) {
+			if (!this.pause.pause(jittered(backoff))) {
 				break;
 			}
 			backoff = backoff.multipliedBy(2).compareTo(this.settings.retryMaxBackoff()) > 0
@@ -220,16 +239,10 @@ public class StatusService {
 				|| failure instanceof SrsApiException || failure instanceof AmqpException;
 	}
 
-	private static boolean pause(Duration backoff) {
+	/** Between half the backoff and all of it, so that workers that failed together do not retry together. */
+	private static Duration jittered(Duration backoff) {
 		long millis = backoff.toMillis();
-		try {
-			Thread.sleep(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
 	}
 
 	private record Result(Incoming in, Outcome outcome, Throwable failure) {

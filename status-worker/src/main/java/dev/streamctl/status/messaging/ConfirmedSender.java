@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /** Sends an event and returns only once the broker confirmed it; otherwise throws {@link AmqpException}. */
 @Component
-public class ConfirmedSender {
+public class ConfirmedSender implements EventSender {
 
 	private static final long CONFIRM_TIMEOUT_SECONDS = 10;
 
@@ -28,6 +28,7 @@ public class ConfirmedSender {
 		this.codec = codec;
 	}
 
+	@Override
 	public void send(String exchange, String routingKey, StreamEvent event) {
 		CorrelationData correlation = new CorrelationData(event.eventId().toString());
 		this.rabbit.send(exchange, routingKey, EventMessages.toMessage(event, this.codec.encode(event)), correlation);

@@ -20,7 +20,7 @@ import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.srs.SrsApiException;
 import dev.streamctl.common.srs.SrsStream;
 import dev.streamctl.common.topology.EventTopology;
-import dev.streamctl.status.messaging.ConfirmedSender;
+import dev.streamctl.status.messaging.EventSender;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -48,7 +48,7 @@ class Reconciler implements SmartLifecycle {
 
 	private final Leadership leadership;
 
-	private final ConfirmedSender corrections;
+	private final EventSender corrections;
 
 	private final ReconcilerSettings settings;
 
@@ -56,14 +56,14 @@ class Reconciler implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private ScheduledFuture<?> schedule;
 
 	private Instant lastRenewal = Instant.EPOCH;
 
-	Reconciler(SrsTruth srs, ChannelDirectory directory, Leadership leadership, ConfirmedSender corrections,
-			ReconcilerSettings settings, TaskScheduler scheduler, MeterRegistry meters) {
+	Reconciler(SrsTruth srs, ChannelDirectory directory, Leadership leadership, EventSender corrections,
+			ReconcilerSettings settings, TaskScheduler scheduler, MeterRegistry meters, Clock clock) {
 		this.srs = srs;
 		this.directory = directory;
 		this.leadership = leadership;
@@ -71,6 +71,7 @@ class Reconciler implements SmartLifecycle {
 		this.settings = settings;
 		this.scheduler = scheduler;
 		this.meters = meters;
+		this.clock = clock;
 	}
 
 	@Override

@@ -2,11 +2,14 @@ package dev.streamctl.status.srs;
 
 import java.net.URI;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.streamctl.common.srs.SrsApiClient;
 import dev.streamctl.common.srs.SrsStream;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -14,13 +17,23 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Component
 public class SrsTruth {
 
-	private final SrsApiClient client;
+	private final Function<URI, Mono<List<SrsStream>>> reader;
 
 	private final List<URI> apis;
 
+	@Autowired
 	SrsTruth(WebClient.Builder builder, SrsSettings settings) {
-		this.client = new SrsApiClient(builder, settings.timeout());
-		this.apis = settings.apis();
+		this(settings.apis(), new SrsApiClient(builder, settings.timeout())::streams);
+	}
+
+	/**
+	 * @param apis the servers' API URLs
+	 * @param reader reads one server's whole stream list, failing with
+	 * {@link dev.streamctl.common.srs.SrsApiException} when it cannot
+	 */
+	public SrsTruth(List<URI> apis, Function<URI, Mono<List<SrsStream>>> reader) {
+		this.apis = List.copyOf(apis);
+		this.reader = reader;
 	}
 
 	public boolean isConfigured() {
@@ -33,7 +46,7 @@ public class SrsTruth {
 
 	/** The streams of one server; fails with {@link dev.streamctl.common.srs.SrsApiException}. */
 	public Mono<List<SrsStream>> streams(URI api) {
-		return this.client.streams(api);
+		return this.reader.apply(api);
 	}
 
 	/**
@@ -41,7 +54,10 @@ public class SrsTruth {
 	 * since the stream may be on that one.
 	 */
 	public Mono<Boolean> isPublishing(String app, String name) {
-		return this.client.isPublishing(this.apis, app, name);
+		return Flux.fromIterable(this.apis)
+			.flatMap(this.reader)
+			.flatMapIterable(streams -> streams)
+			.any(stream -> stream.publishing() && stream.app().equals(app) && stream.name().equals(name));
 	}
 
 }

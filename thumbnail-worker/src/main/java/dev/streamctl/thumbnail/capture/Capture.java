@@ -11,6 +11,7 @@ import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegCommand;
 import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegProcess;
 import dev.streamctl.thumbnail.capture.ffmpeg.JpegFrames;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * stream's thumbnail, and when it exits (or is killed as stalled) it is started again after a backoff that
  * doubles, until it has failed {@link CaptureSettings#maxFailures()} times in a row or the stream is gone.
  */
-final class Capture implements Runnable {
+final class Capture implements StreamCapture, Runnable {
 
 	private static final Logger log = LoggerFactory.getLogger(Capture.class);
 
@@ -41,7 +42,7 @@ final class Capture implements Runnable {
 
 	private volatile FfmpegProcess process;
 
-	private volatile Instant lastFrame;
+	private volatile @Nullable Instant lastFrame;
 
 	private volatile boolean stopping;
 
@@ -60,7 +61,8 @@ final class Capture implements Runnable {
 		this.streamGone = streamGone;
 	}
 
-	void start() {
+	@Override
+	public void start() {
 		this.thread = new Thread(this, "capture-" + this.channel.publicName().substring(0, 8));
 		this.thread.setDaemon(true);
 		this.thread.start();
@@ -148,7 +150,8 @@ final class Capture implements Runnable {
 	}
 
 	/** Kills FFmpeg when no frame came for the stall time; the loop then restarts it. */
-	void killIfStalled(Instant now) {
+	@Override
+	public void killIfStalled(Instant now) {
 		Instant last = (this.lastFrame != null && this.lastFrame.isAfter(this.runStarted)) ? this.lastFrame
 				: this.runStarted;
 		FfmpegProcess running = this.process;
@@ -159,7 +162,8 @@ final class Capture implements Runnable {
 	}
 
 	/** Stops the capture and waits for its thread. */
-	void stop() {
+	@Override
+	public void stop() {
 		this.stopping = true;
 		FfmpegProcess running = this.process;
 		if (running != null) {
@@ -177,7 +181,8 @@ final class Capture implements Runnable {
 	}
 
 	/** Follows a newer publish of the same stream (a reconnect), so that the unpublish of the old one is ignored. */
-	void adopt(StreamPublished newer) {
+	@Override
+	public void adopt(StreamPublished newer) {
 		if (newer.occurredAt().isAfter(this.session.occurredAt())) {
 			this.session = newer;
 		}
@@ -188,7 +193,8 @@ final class Capture implements Runnable {
 	 * closed, e.g. by the broker's consumer timeout), so the capture keeps a job the broker hands on if this
 	 * worker dies. Answers whether it did.
 	 */
-	boolean holdRedelivered(CaptureJob redelivered) {
+	@Override
+	public boolean holdRedelivered(CaptureJob redelivered) {
 		if (this.job.channel().isOpen()) {
 			return false;
 		}
@@ -196,28 +202,34 @@ final class Capture implements Runnable {
 		return true;
 	}
 
-	boolean isRunning() {
+	@Override
+	public boolean isRunning() {
 		return this.thread != null && this.thread.isAlive();
 	}
 
-	boolean gaveUp() {
+	@Override
+	public boolean gaveUp() {
 		return this.gaveUp;
 	}
 
-	CaptureJob job() {
+	@Override
+	public CaptureJob job() {
 		return this.job;
 	}
 
-	Channel channel() {
+	@Override
+	public Channel channel() {
 		return this.channel;
 	}
 
-	StreamPublished session() {
+	@Override
+	public StreamPublished session() {
 		return this.session;
 	}
 
 	/** When the last thumbnail was written, or null. */
-	Instant lastFrame() {
+	@Override
+	public @Nullable Instant lastFrame() {
 		return this.lastFrame;
 	}
 

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * dies, so a dead worker's locks go with it.
  */
 @Component
-class CaptureLock {
+class CaptureLock implements StreamLock {
 
 	private static final Logger log = LoggerFactory.getLogger(CaptureLock.class);
 
@@ -26,7 +26,8 @@ class CaptureLock {
 	}
 
 	/** Whether this worker now holds the lock (false: another worker's connection holds it). */
-	boolean acquire(String publicName) {
+	@Override
+	public boolean acquire(String publicName) {
 		try {
 			QueueDefinition lock = ThumbnailTopology.lock(publicName);
 			this.rabbit.execute(channel -> channel.queueDeclare(lock.name(), lock.durable(), lock.exclusive(),
@@ -39,7 +40,8 @@ class CaptureLock {
 		}
 	}
 
-	void release(String publicName) {
+	@Override
+	public void release(String publicName) {
 		try {
 			this.rabbit.execute(channel -> channel.queueDelete(ThumbnailTopology.lock(publicName).name()));
 		}

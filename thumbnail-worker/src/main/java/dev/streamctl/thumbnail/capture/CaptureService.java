@@ -1,6 +1,7 @@
 package dev.streamctl.thumbnail.capture;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,9 +19,11 @@ import dev.streamctl.common.srs.SrsApiException;
 import dev.streamctl.thumbnail.srs.SrsStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Service;
@@ -40,13 +43,13 @@ public class CaptureService implements SmartLifecycle {
 
 	private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
 
-	private final Map<String, Capture> captures = new ConcurrentHashMap<>();
+	private final Map<String, StreamCapture> captures = new ConcurrentHashMap<>();
 
 	private final ChannelDirectory directory;
 
-	private final CaptureLock lock;
+	private final StreamLock lock;
 
-	private final JobSettlement settlement;
+	private final Settlement settlement;
 
 	private final ThumbnailFiles files;
 
@@ -58,11 +61,27 @@ public class CaptureService implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
-	private ScheduledFuture<?> watchdog;
+	private final Clock clock;
 
-	CaptureService(ChannelDirectory directory, CaptureLock lock, JobSettlement settlement, ThumbnailFiles files,
+	private final StreamCapture.Factory captureFactory;
+
+	private @Nullable ScheduledFuture<?> watchdog;
+
+	@Autowired
+	CaptureService(ChannelDirectory directory, StreamLock lock, Settlement settlement, ThumbnailFiles files,
 			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
-			MeterRegistry meters) {
+			MeterRegistry meters, Clock clock) {
+		this(directory, lock, settlement, files, metrics, settings, srs, scheduler, meters, clock,
+				(job, channel, streamGone) -> new Capture(job, channel, settings, files, metrics, streamGone::test));
+	}
+
+	/**
+	 * @param clock the time stalls and thumbnail ages are measured at
+	 * @param captureFactory makes the capture of a job's stream
+	 */
+	CaptureService(ChannelDirectory directory, StreamLock lock, Settlement settlement, ThumbnailFiles files,
+			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
+			MeterRegistry meters, Clock clock, StreamCapture.Factory captureFactory) {
 		this.directory = directory;
 		this.lock = lock;
 		this.settlement = settlement;
@@ -71,6 +90,8 @@ public class CaptureService implements SmartLifecycle {
 		this.settings = settings;
 		this.srs = srs;
 		this.scheduler = scheduler;
+		this.clock = clock;
+		this.captureFactory = captureFactory;
 		Gauge.builder("thumbnail.captures.active", this.captures, Map::size)
 			.description("Captures this worker runs")
 			.register(meters);
@@ -84,7 +105,7 @@ public class CaptureService implements SmartLifecycle {
 	public void requested(CaptureJob job) {
 		StreamPublished event = job.event();
 		String key = event.session().stream().value();
-		Capture running = this.captures.get(key);
+		StreamCapture running = this.captures.get(key);
 		if (running != null) {
 			running.adopt(event);
 			if (!running.holdRedelivered(job)) {
@@ -120,7 +141,7 @@ public class CaptureService implements SmartLifecycle {
 			}
 			return;
 		}
-		Capture capture = new Capture(job, channel.get(), this.settings, this.files, this.metrics, this::streamGone);
+		StreamCapture capture = this.captureFactory.create(job, channel.get(), this::streamGone);
 		this.captures.put(key, capture);
 		capture.start();
 		this.metrics.job("started");
@@ -129,7 +150,7 @@ public class CaptureService implements SmartLifecycle {
 
 	/** A stream event seen by this worker's control queue. */
 	public void observed(StreamEvent event) {
-		Capture capture = this.captures.get(event.session().stream().value());
+		StreamCapture capture = this.captures.get(event.session().stream().value());
 		if (capture == null) {
 			return;
 		}
@@ -156,7 +177,7 @@ public class CaptureService implements SmartLifecycle {
 		return this.captures.size();
 	}
 
-	private void finish(Capture capture, String outcome) {
+	private void finish(StreamCapture capture, String outcome) {
 		if (!this.captures.remove(capture.session().session().stream().value(), capture)) {
 			return;
 		}
@@ -169,14 +190,14 @@ public class CaptureService implements SmartLifecycle {
 		log.info("Stopped capturing {} ({})", capture.session().session().stream(), outcome);
 	}
 
-	private void handBack(Capture capture) {
+	private void handBack(StreamCapture capture) {
 		this.captures.remove(capture.session().session().stream().value(), capture);
 		capture.stop();
 		this.lock.release(capture.channel().publicName());
 		this.settlement.requeue(capture.job());
 	}
 
-	private boolean streamGone(Capture capture) {
+	private boolean streamGone(StreamCapture capture) {
 		try {
 			return this.srs.isConfigured() && !this.srs.isPublishing(capture.session());
 		}
@@ -185,9 +206,10 @@ public class CaptureService implements SmartLifecycle {
 		}
 	}
 
-	private void watch() {
-		Instant now = Instant.now();
-		for (Capture capture : this.captures.values()) {
+	/** Finishes the captures that ended or gave up, and checks the others for stalls; every second. */
+	void watch() {
+		Instant now = this.clock.instant();
+		for (StreamCapture capture : this.captures.values()) {
 			if (capture.gaveUp() || !capture.isRunning()) {
 				finish(capture, "given_up");
 			}
@@ -198,17 +220,17 @@ public class CaptureService implements SmartLifecycle {
 	}
 
 	private double oldestThumbnailAgeSeconds() {
-		Instant now = Instant.now();
+		Instant now = this.clock.instant();
 		return this.captures.values()
 			.stream()
-			.map(Capture::lastFrame)
+			.map(StreamCapture::lastFrame)
 			.filter(last -> last != null)
 			.mapToDouble(last -> Duration.between(last, now).toMillis() / 1000.0)
 			.max()
 			.orElse(0);
 	}
 
-	private void deleteThumbnail(Capture capture) {
+	private void deleteThumbnail(StreamCapture capture) {
 		try {
 			this.files.delete(capture.channel().publicName());
 		}

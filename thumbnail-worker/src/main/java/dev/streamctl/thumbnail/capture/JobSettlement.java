@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * parked ends at the limit instead of circling for ever (docs/rabbitmq-versions.md).
  */
 @Component
-class JobSettlement {
+class JobSettlement implements Settlement {
 
 	static final String ATTEMPTS_HEADER = "x-capture-attempts";
 
@@ -48,12 +48,14 @@ class JobSettlement {
 		this.metrics = metrics;
 	}
 
-	void ack(CaptureJob job, String outcome) {
+	@Override
+	public void ack(CaptureJob job, String outcome) {
 		this.metrics.job(outcome);
 		settle(job, Settle.ACK);
 	}
 
-	void requeue(CaptureJob job) {
+	@Override
+	public void requeue(CaptureJob job) {
 		this.metrics.job("handed_back");
 		settle(job, Settle.HAND_BACK);
 	}
@@ -62,7 +64,8 @@ class JobSettlement {
 	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges the original, but only
 	 * once the broker confirmed the parked copy: otherwise the original is handed back, so the job is never lost.
 	 */
-	void retryLater(CaptureJob job) {
+	@Override
+	public void retryLater(CaptureJob job) {
 		Message retry = EventMessages.toMessage(job.event(), this.codec.encode(job.event()));
 		retry.getMessageProperties().setHeader(ATTEMPTS_HEADER, job.attempts() + 1);
 		try {

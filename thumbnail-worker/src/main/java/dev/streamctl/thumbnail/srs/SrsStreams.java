@@ -3,11 +3,16 @@ package dev.streamctl.thumbnail.srs;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.srs.SrsApiClient;
+import dev.streamctl.common.srs.SrsStream;
 import jakarta.validation.constraints.NotNull;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
@@ -18,13 +23,23 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Component
 public class SrsStreams {
 
-	private final SrsApiClient client;
+	private final Function<URI, Mono<List<SrsStream>>> reader;
 
 	private final List<URI> apis;
 
+	@Autowired
 	SrsStreams(WebClient.Builder builder, Settings settings) {
-		this.client = new SrsApiClient(builder, settings.timeout());
-		this.apis = settings.apis();
+		this(settings.apis(), new SrsApiClient(builder, settings.timeout())::streams);
+	}
+
+	/**
+	 * @param apis the servers' API URLs
+	 * @param reader reads one server's whole stream list, failing with
+	 * {@link dev.streamctl.common.srs.SrsApiException} when it cannot
+	 */
+	public SrsStreams(List<URI> apis, Function<URI, Mono<List<SrsStream>>> reader) {
+		this.apis = List.copyOf(apis);
+		this.reader = reader;
 	}
 
 	public boolean isConfigured() {
@@ -33,8 +48,12 @@ public class SrsStreams {
 
 	/** @throws dev.streamctl.common.srs.SrsApiException when a server cannot be read */
 	public boolean isPublishing(StreamPublished published) {
-		return Boolean.TRUE.equals(this.client
-			.isPublishing(this.apis, published.session().app(), published.session().stream().value())
+		String app = published.session().app();
+		String name = published.session().stream().value();
+		return Boolean.TRUE.equals(Flux.fromIterable(this.apis)
+			.flatMap(this.reader)
+			.flatMapIterable(streams -> streams)
+			.any(stream -> stream.publishing() && stream.app().equals(app) && stream.name().equals(name))
 			.block());
 	}
 

@@ -1,0 +1,20 @@
+package dev.streamctl.gateway.delivery;
+
+import java.util.concurrent.CompletableFuture;
+
+import dev.streamctl.common.event.StreamEvent;
+
+/**
+ * Where the hook path hands its events: {@link EventDelivery} in the application (broker
+ * within a deadline, else the local spool), a recording stand-in in the hook service's
+ * unit tests.
+ */
+public interface EventSink {
+
+	/**
+	 * Hands an event over; the answer says where it is once it is safe. It never
+	 * completes exceptionally.
+	 */
+	CompletableFuture<DeliveryOutcome> deliver(StreamEvent event);
+
+}

@@ -1,0 +1,400 @@
+package dev.streamctl.thumbnail.capture;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import dev.streamctl.common.directory.Channel;
+import dev.streamctl.common.directory.DirectoryUnavailableException;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.test.FixtureEvents;
+import dev.streamctl.common.test.InMemoryChannelDirectory;
+import dev.streamctl.common.test.InMemoryChannelDirectory.Call;
+import dev.streamctl.common.test.InMemorySrsApis;
+import dev.streamctl.common.test.TestClock;
+import dev.streamctl.thumbnail.srs.SrsStreams;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The capture service's decisions about jobs and captures, built with its constructor
+ * around an in-memory store, locks and SRS servers, a recording settlement and captures
+ * that run no FFmpeg.
+ */
+class CaptureServiceTest {
+
+	private static final int LOCK_RETRIES = 2;
+
+	private static final Instant T0 = Instant.parse("2026-01-05T09:00:00Z");
+
+	@TempDir
+	Path thumbnails;
+
+	private final InMemoryChannelDirectory directory = new InMemoryChannelDirectory();
+
+	private final InMemoryStreamLock lock = new InMemoryStreamLock();
+
+	private final RecordingSettlement settlement = new RecordingSettlement();
+
+	private final InMemorySrsApis srs = new InMemorySrsApis();
+
+	private final URI srsA = this.srs.server("srs-a");
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final TestClock clock = new TestClock();
+
+	private final List<ScriptedCapture> captures = new ArrayList<>();
+
+	private final String key = newKey();
+
+	private final Channel channel = this.directory.add(this.key);
+
+	private ThumbnailFiles files;
+
+	private CaptureService service;
+
+	@BeforeEach
+	void setUp() {
+		this.service = service(true, this.srs.apis());
+	}
+
+	@Test
+	void startsACaptureForAJobOfAKnownChannelAndHoldsItsJob() {
+		CaptureJob job = job(published(T0));
+
+		this.service.requested(job);
+
+		ScriptedCapture capture = onlyCapture();
+		assertThat(capture.started()).isTrue();
+		assertThat(capture.channel()).isEqualTo(this.channel);
+		assertThat(capture.job()).isEqualTo(job);
+		assertThat(this.lock.held()).containsExactly(this.channel.publicName());
+		assertThat(this.settlement.settled()).as("the job stays unacknowledged while it runs").isEmpty();
+		assertThat(this.service.activeCaptures()).isEqualTo(1);
+		assertThat(this.meters.get("thumbnail.jobs").tag("outcome", "started").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("thumbnail.captures.active").gauge().value()).isEqualTo(1);
+	}
+
+	@Test
+	void acknowledgesAJobForAStreamItCapturesAlreadyAsDuplicate() {
+		this.service.requested(job(published(T0)));
+		CaptureJob repeated = job(published(T0));
+
+		this.service.requested(repeated);
+
+		assertThat(this.captures).hasSize(1);
+		assertThat(this.settlement.settled())
+			.containsExactly(new RecordingSettlement.Settled("ack duplicate", repeated));
+	}
+
+	@Test
+	void followsAReconnectAndIgnoresTheUnpublishOfTheOldSession() {
+		this.service.requested(job(published(T0)));
+		StreamPublished reconnect = published(T0.plusSeconds(5));
+		this.service.requested(job(reconnect));
+
+		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.plusSeconds(4)));
+
+		assertThat(onlyCapture().session()).isEqualTo(reconnect);
+		assertThat(onlyCapture().stopped()).isFalse();
+		assertThat(this.settlement.hows()).containsExactly("ack duplicate");
+	}
+
+	@Test
+	void followsANewerPublishSeenOnTheControlQueue() {
+		this.service.requested(job(published(T0)));
+		StreamPublished reconnect = published(T0.plusSeconds(5));
+
+		this.service.observed(reconnect);
+		this.service.observed(published(T0.plusSeconds(1)));
+
+		assertThat(onlyCapture().session()).isEqualTo(reconnect);
+	}
+
+	@Test
+	void takesOverTheRedeliveryOfItsOwnJobWhenTheDeliveryItHeldIsGone() {
+		DeliveryChannel first = new DeliveryChannel();
+		StreamPublished published = published(T0);
+		this.service.requested(new CaptureJob(published, first.channel(), 1, 0));
+		first.close();
+		CaptureJob redelivered = job(published);
+
+		this.service.requested(redelivered);
+
+		assertThat(this.settlement.settled()).isEmpty();
+		assertThat(onlyCapture().job()).isEqualTo(redelivered);
+		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.plusSeconds(60)));
+		assertThat(this.settlement.settled())
+			.containsExactly(new RecordingSettlement.Settled("ack stopped", redelivered));
+	}
+
+	@Test
+	void acknowledgesAJobWhoseStreamNameIsOutsideTheAllowedSetWithoutALookup() {
+		this.service.requested(job(FixtureEvents.published("key~with~tilde", "c1", T0)));
+
+		assertThat(this.settlement.hows()).containsExactly("ack invalid");
+		assertThat(this.directory.lookups()).isZero();
+		assertThat(this.captures).isEmpty();
+	}
+
+	@Test
+	void parksAJobWhoseChannelCannotBeLookedUpNow() {
+		this.directory.failNext(Call.FIND, new DirectoryUnavailableException("the store answered 503", null));
+
+		this.service.requested(job(published(T0)));
+
+		assertThat(this.settlement.hows()).containsExactly("retry");
+		assertThat(this.lock.held()).isEmpty();
+		assertThat(this.captures).isEmpty();
+	}
+
+	@Test
+	void acknowledgesAJobOfAStreamNoChannelHas() {
+		this.service.requested(job(FixtureEvents.published(newKey(), "c1", T0)));
+
+		assertThat(this.settlement.hows()).containsExactly("ack unknown_channel");
+		assertThat(this.lock.held()).isEmpty();
+		assertThat(this.captures).isEmpty();
+	}
+
+	@Test
+	void parksAJobWhoseStreamAnotherWorkerCapturesWhileItHasRetriesLeft() {
+		this.lock.heldElsewhere(this.channel.publicName());
+
+		this.service.requested(new CaptureJob(published(T0), new DeliveryChannel().channel(), 1, LOCK_RETRIES - 1));
+
+		assertThat(this.settlement.hows()).containsExactly("retry");
+		assertThat(this.captures).isEmpty();
+	}
+
+	@Test
+	void acknowledgesAsDuplicateAJobWhoseStreamAnotherWorkerStillCapturesAfterItsRetries() {
+		this.lock.heldElsewhere(this.channel.publicName());
+
+		this.service.requested(new CaptureJob(published(T0), new DeliveryChannel().channel(), 1, LOCK_RETRIES));
+
+		assertThat(this.settlement.hows()).containsExactly("ack duplicate");
+		assertThat(this.captures).isEmpty();
+	}
+
+	@Test
+	void stopsOnAnUnpublishOfTheCapturedSessionAndKeepsTheLastThumbnail() throws Exception {
+		CaptureJob job = job(published(T0));
+		this.service.requested(job);
+		this.files.write(this.channel.publicName(), new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9 });
+
+		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0));
+
+		assertThat(onlyCapture().stopped()).isTrue();
+		assertThat(this.lock.held()).isEmpty();
+		assertThat(this.lock.releases()).containsExactly(this.channel.publicName());
+		assertThat(this.settlement.settled()).containsExactly(new RecordingSettlement.Settled("ack stopped", job));
+		assertThat(this.service.activeCaptures()).isZero();
+		assertThat(this.files.file(this.channel.publicName())).exists();
+	}
+
+	@Test
+	void deletesTheLastThumbnailOnUnpublishWhenToldNotToKeepIt() throws Exception {
+		CaptureService service = service(false, this.srs.apis());
+		service.requested(job(published(T0)));
+		this.files.write(this.channel.publicName(), new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9 });
+
+		service.observed(FixtureEvents.unpublished(this.key, "c1", T0.plusSeconds(1)));
+
+		assertThat(this.files.file(this.channel.publicName())).doesNotExist();
+	}
+
+	@Test
+	void ignoresAnUnpublishOlderThanTheCapturedSession() {
+		this.service.requested(job(published(T0)));
+
+		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.minusMillis(1)));
+
+		assertThat(onlyCapture().stopped()).isFalse();
+		assertThat(this.settlement.settled()).isEmpty();
+	}
+
+	@Test
+	void ignoresEventsOfStreamsItDoesNotCapture() {
+		this.service.requested(job(published(T0)));
+		String other = newKey();
+
+		this.service.observed(FixtureEvents.published(other, "c9", T0));
+		this.service.observed(FixtureEvents.unpublished(other, "c9", T0.plusSeconds(1)));
+
+		assertThat(onlyCapture().stopped()).isFalse();
+		assertThat(this.settlement.settled()).isEmpty();
+	}
+
+	@Test
+	void handsEveryJobBackAtOnceWhenTheWorkerStops() {
+		String otherKey = newKey();
+		Channel other = this.directory.add(otherKey);
+		CaptureJob first = job(published(T0));
+		CaptureJob second = job(FixtureEvents.published(otherKey, "c2", T0));
+		this.service.requested(first);
+		this.service.requested(second);
+
+		this.service.stop();
+
+		assertThat(this.captures).allSatisfy(capture -> assertThat(capture.stopped()).isTrue());
+		assertThat(this.settlement.settled()).containsExactlyInAnyOrder(
+				new RecordingSettlement.Settled("requeue", first), new RecordingSettlement.Settled("requeue", second));
+		assertThat(this.lock.releases()).containsExactlyInAnyOrder(this.channel.publicName(), other.publicName());
+		assertThat(this.service.activeCaptures()).isZero();
+	}
+
+	@Test
+	void stopsEveryCaptureWithoutSettlingWhenTheBrokerConnectionIsLost() {
+		this.service.requested(job(published(T0)));
+
+		this.service.connectionLost();
+
+		assertThat(onlyCapture().stopped()).isTrue();
+		assertThat(this.settlement.settled()).as("the jobs went back with the connection").isEmpty();
+		assertThat(this.lock.releases()).as("the locks went with the connection").isEmpty();
+		assertThat(this.service.activeCaptures()).isZero();
+
+		this.service.requested(job(published(T0)));
+		assertThat(this.captures).as("the redelivered job starts a new capture").hasSize(2);
+	}
+
+	@Test
+	void finishesACaptureThatGaveUp() {
+		CaptureJob job = job(published(T0));
+		this.service.requested(job);
+		onlyCapture().giveUp();
+
+		this.service.watch();
+
+		assertThat(this.settlement.settled()).containsExactly(new RecordingSettlement.Settled("ack given_up", job));
+		assertThat(this.lock.releases()).containsExactly(this.channel.publicName());
+		assertThat(this.service.activeCaptures()).isZero();
+	}
+
+	@Test
+	void finishesACaptureWhoseSupervisionEnded() {
+		this.service.requested(job(published(T0)));
+		onlyCapture().end();
+
+		this.service.watch();
+
+		assertThat(this.settlement.hows()).containsExactly("ack given_up");
+		assertThat(this.service.activeCaptures()).isZero();
+	}
+
+	@Test
+	void checksRunningCapturesForStallsAtTheClocksTime() {
+		this.service.requested(job(published(T0)));
+		this.service.watch();
+		this.clock.advance(Duration.ofSeconds(1));
+
+		this.service.watch();
+
+		assertThat(onlyCapture().stallChecks()).containsExactly(TestClock.START, TestClock.START.plusSeconds(1));
+		assertThat(this.settlement.settled()).isEmpty();
+	}
+
+	@Test
+	void takesAStreamSrsNoLongerListsForGone() {
+		this.service.requested(job(published(T0)));
+
+		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isTrue();
+
+		this.srs.publish(this.srsA, "live", this.key, "c1");
+		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isFalse();
+	}
+
+	@Test
+	void neverTakesAStreamForGoneWhileAnSrsApiCannotBeRead() {
+		this.service.requested(job(published(T0)));
+		this.srs.failWith(this.srsA, "connection refused");
+
+		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isFalse();
+	}
+
+	@Test
+	void neverTakesAStreamForGoneWithoutAnSrsApi() {
+		CaptureService service = service(true, List.of());
+		service.requested(job(published(T0)));
+
+		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isFalse();
+		assertThat(this.srs.reads()).isZero();
+	}
+
+	@Test
+	void reportsTheAgeOfTheOldestThumbnailOfItsCaptures() {
+		String otherKey = newKey();
+		this.directory.add(otherKey);
+		this.service.requested(job(published(T0)));
+		this.service.requested(job(FixtureEvents.published(otherKey, "c2", T0)));
+		assertThat(oldestAge()).as("no thumbnail yet").isZero();
+
+		this.captures.get(0).frameAt(this.clock.instant().minusSeconds(25));
+		this.captures.get(1).frameAt(this.clock.instant().minusSeconds(5));
+		this.clock.advance(Duration.ofMillis(1500));
+
+		assertThat(oldestAge()).isEqualTo(26.5);
+	}
+
+	private CaptureService service(boolean keepLastThumbnail, List<URI> srsApis) {
+		CaptureSettings settings = new CaptureSettings(this.thumbnails, Duration.ofSeconds(10), 320, 5,
+				"rtmp://srs:1935/{app}/{stream}", 16, "ffmpeg", Duration.ofMillis(1500), 5_000_000, 3,
+				Duration.ofSeconds(1), Duration.ofSeconds(30), 5, keepLastThumbnail, LOCK_RETRIES,
+				Pattern.compile("[A-Za-z0-9._-]{1,255}"), true);
+		ThumbnailFiles files = new ThumbnailFiles(settings);
+		this.files = files;
+		// never started: the tests call watch() themselves
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		CaptureMetrics metrics = new CaptureMetrics(this.meters);
+		return new CaptureService(this.directory, this.lock, this.settlement, files, metrics, settings,
+				new SrsStreams(srsApis, this.srs::streams), scheduler, this.meters, this.clock,
+				(job, channel, streamGone) -> capture(
+						new Capture(job, channel, settings, files, metrics, streamGone::test), streamGone));
+	}
+
+	/**
+	 * The capture the service starts: one that runs no FFmpeg, following its job as a
+	 * real one does.
+	 */
+	private StreamCapture capture(Capture real, Predicate<StreamCapture> streamGone) {
+		ScriptedCapture capture = new ScriptedCapture(real, streamGone);
+		this.captures.add(capture);
+		return capture;
+	}
+
+	private ScriptedCapture onlyCapture() {
+		assertThat(this.captures).hasSize(1);
+		return this.captures.get(0);
+	}
+
+	private double oldestAge() {
+		return this.meters.get("thumbnail.oldest.age").gauge().value();
+	}
+
+	private StreamPublished published(Instant at) {
+		return FixtureEvents.published(this.key, "c1", at);
+	}
+
+	private static CaptureJob job(StreamPublished event) {
+		return new CaptureJob(event, new DeliveryChannel().channel(), 1, 0);
+	}
+
+	private static String newKey() {
+		return "t" + UUID.randomUUID().toString().replace("-", "");
+	}
+
+}
