@@ -1,11 +1,8 @@
 package dev.streamctl.gateway;
 
-import java.time.Clock;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @SpringBootApplication
@@ -21,12 +18,6 @@ public class HookGatewayApplication {
 			System.setProperty(IO_WORKER_COUNT, String.valueOf(Runtime.getRuntime().availableProcessors()));
 		}
 		SpringApplication.run(HookGatewayApplication.class, args);
-	}
-
-	/** The time events are stamped with and windows are measured by; tests build the services with their own. */
-	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
 	}
 
 }

@@ -1,7 +1,9 @@
 package dev.streamctl.support;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import dev.streamctl.common.codec.EventCodec;
@@ -35,7 +37,7 @@ class ServiceSupportAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, WebClientAutoConfiguration.class,
-				EventCodecAutoConfiguration.class, BrokerTopologyAutoConfiguration.class,
+				ClockAutoConfiguration.class, EventCodecAutoConfiguration.class, BrokerTopologyAutoConfiguration.class,
 				ChannelDirectoryAutoConfiguration.class))
 		.withPropertyValues("supabase.url=http://localhost:3000", "supabase.key=service-key");
 
@@ -44,6 +46,7 @@ class ServiceSupportAutoConfigurationTest {
 		this.runner.run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(EventCodec.class);
+			assertThat(context.getBean(Clock.class).getZone()).isEqualTo(ZoneOffset.UTC);
 			assertThat(context).hasSingleBean(SupabaseChannelDirectory.class);
 			assertThat(context.getBean(SupabaseSettings.class).key()).isEqualTo("service-key");
 			assertThat(context).hasSingleBean(AmqpAdmin.class);

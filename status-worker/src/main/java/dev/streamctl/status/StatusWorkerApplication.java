@@ -1,12 +1,10 @@
 package dev.streamctl.status;
 
-import java.time.Clock;
 import java.util.Arrays;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -26,12 +24,6 @@ public class StatusWorkerApplication {
 			args = Arrays.copyOfRange(args, 1, args.length);
 		}
 		application.run(args);
-	}
-
-	/** The time corrections are stamped with and retries and graces are measured by; tests use their own. */
-	@Bean
-	Clock clock() {
-		return Clock.systemUTC();
 	}
 
 }
