@@ -48,7 +48,8 @@ final class Capture implements StreamCapture, Runnable {
 
 	private volatile boolean gaveUp;
 
-	private Thread thread;
+	/** Set by {@link #start()}, read by the service's watchdog thread. */
+	private volatile @Nullable Thread thread;
 
 	Capture(CaptureJob job, Channel channel, CaptureSettings settings, ThumbnailFiles files, CaptureMetrics metrics,
 			Predicate<Capture> streamGone) {
@@ -204,7 +205,8 @@ final class Capture implements StreamCapture, Runnable {
 
 	@Override
 	public boolean isRunning() {
-		return this.thread != null && this.thread.isAlive();
+		Thread running = this.thread;
+		return running == null || running.isAlive();
 	}
 
 	@Override

@@ -30,6 +30,10 @@ interface StreamCapture {
 	 */
 	boolean holdRedelivered(CaptureJob redelivered);
 
+	/**
+	 * Whether it runs or is about to: a capture the service registered but has not started yet counts as
+	 * running, so that the watchdog never gives up a capture in the moment between the two.
+	 */
 	boolean isRunning();
 
 	/**

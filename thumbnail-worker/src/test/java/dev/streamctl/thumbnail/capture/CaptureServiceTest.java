@@ -286,6 +286,13 @@ class CaptureServiceTest {
 	}
 
 	@Test
+	void neverTakesACaptureThatIsNotStartedYetForEnded() {
+		this.service.requested(job(published(T0)));
+
+		assertThat(onlyCapture().real().isRunning()).isTrue();
+	}
+
+	@Test
 	void finishesACaptureWhoseSupervisionEnded() {
 		this.service.requested(job(published(T0)));
 		onlyCapture().end();

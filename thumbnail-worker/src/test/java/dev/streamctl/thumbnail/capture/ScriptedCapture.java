@@ -28,13 +28,19 @@ final class ScriptedCapture implements StreamCapture {
 
 	private boolean stopped;
 
-	private boolean running;
+	/** As a real capture: registered but not started yet counts as running. */
+	private boolean running = true;
 
 	private boolean gaveUp;
 
 	ScriptedCapture(Capture capture, Predicate<StreamCapture> streamGone) {
 		this.capture = capture;
 		this.streamGone = streamGone;
+	}
+
+	/** The real, never-started capture that decides which job and session this one follows. */
+	Capture real() {
+		return this.capture;
 	}
 
 	@Override
