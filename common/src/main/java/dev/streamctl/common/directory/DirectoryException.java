@@ -1,8 +1,8 @@
 package dev.streamctl.common.directory;
 
 /**
- * The channel directory could not answer. Messages name the cause and the fix, and never hold a stream key
- * or the API key.
+ * The channel directory could not answer. Messages name the cause and the fix, and never
+ * hold a stream key or the API key.
  */
 public abstract sealed class DirectoryException extends RuntimeException
 		permits DirectoryUnavailableException, DirectoryRejectedException {

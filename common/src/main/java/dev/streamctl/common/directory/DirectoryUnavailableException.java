@@ -1,8 +1,8 @@
 package dev.streamctl.common.directory;
 
 /**
- * The store did not answer, or answered that it cannot now (timeout, refused connection, 5xx, 429), after
- * the client's own retries. Worth retrying later.
+ * The store did not answer, or answered that it cannot now (timeout, refused connection,
+ * 5xx, 429), after the client's own retries. Worth retrying later.
  */
 public final class DirectoryUnavailableException extends DirectoryException {
 

@@ -12,15 +12,22 @@ import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
 
 /**
- * The names of the broker objects stream events travel through. {@code rabbitmq/definitions.json} declares
- * the same objects for deployments; a test keeps the two in agreement.
+ * The names of the broker objects stream events travel through.
+ * {@code rabbitmq/definitions.json} declares the same objects for deployments; a test
+ * keeps the two in agreement.
  */
 public final class EventTopology {
 
-	/** Durable topic exchange every stream event is published to, with the event's routing key. */
+	/**
+	 * Durable topic exchange every stream event is published to, with the event's routing
+	 * key.
+	 */
 	public static final String EXCHANGE = "srs.events";
 
-	/** Durable stream queue bound to every event: the replayable log of everything that happened. */
+	/**
+	 * Durable stream queue bound to every event: the replayable log of everything that
+	 * happened.
+	 */
 	public static final String LOG_QUEUE = "srs.events.log";
 
 	/** Binding of {@link #LOG_QUEUE}: every routing key. */
@@ -41,7 +48,10 @@ public final class EventTopology {
 		return new TopicExchange(EXCHANGE, true, false);
 	}
 
-	/** The exchange, the log stream with the given retention ({@code x-max-age}) and their binding. */
+	/**
+	 * The exchange, the log stream with the given retention ({@code x-max-age}) and their
+	 * binding.
+	 */
 	public static Declarables declarables(String logRetention) {
 		TopicExchange exchange = exchange();
 		Queue log = QueueBuilder.durable(LOG_QUEUE)

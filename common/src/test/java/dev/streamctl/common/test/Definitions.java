@@ -16,7 +16,10 @@ import org.springframework.amqp.core.Queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code rabbitmq/definitions.json} of the repository, held against the topology a service declares. */
+/**
+ * {@code rabbitmq/definitions.json} of the repository, held against the topology a
+ * service declares.
+ */
 public final class Definitions {
 
 	private final JsonNode json;
@@ -31,10 +34,14 @@ public final class Definitions {
 			dir = dir.getParent();
 		}
 		Objects.requireNonNull(dir, "rabbitmq/definitions.json not found above the working directory");
-		return new Definitions(JsonMapper.builder().build().readTree(dir.resolve("rabbitmq").resolve("definitions.json").toFile()));
+		return new Definitions(
+				JsonMapper.builder().build().readTree(dir.resolve("rabbitmq").resolve("definitions.json").toFile()));
 	}
 
-	/** Asserts that the file declares every exchange, queue and binding here, with the same type and arguments. */
+	/**
+	 * Asserts that the file declares every exchange, queue and binding here, with the
+	 * same type and arguments.
+	 */
 	public void assertDeclares(Declarables declarables) {
 		for (Declarable declarable : declarables.getDeclarables()) {
 			if (declarable instanceof Exchange exchange) {

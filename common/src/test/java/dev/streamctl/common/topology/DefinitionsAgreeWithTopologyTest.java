@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code rabbitmq/definitions.json} declares what {@link EventTopology} names. */
 class DefinitionsAgreeWithTopologyTest {
 
-	private final JsonNode definitions = JsonMapper.builder().build()
+	private final JsonNode definitions = JsonMapper.builder()
+		.build()
 		.readTree(Path.of("..", "rabbitmq", "definitions.json").toFile());
 
 	@Test

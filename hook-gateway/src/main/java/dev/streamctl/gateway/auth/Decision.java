@@ -1,6 +1,9 @@
 package dev.streamctl.gateway.auth;
 
-/** Whether a publish may go on, and why; the {@code decision} tag of {@code gateway.auth.decisions}. */
+/**
+ * Whether a publish may go on, and why; the {@code decision} tag of
+ * {@code gateway.auth.decisions}.
+ */
 public enum Decision {
 
 	/** Open mode: every key. */

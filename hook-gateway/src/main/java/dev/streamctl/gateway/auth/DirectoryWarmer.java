@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Loads every channel into the directory's cache at start-up and then every
- * {@link AuthSettings#refreshInterval()}, in the background, so that publishes of known keys are decided
- * from memory. A failed load is logged and tried again at the next interval.
+ * {@link AuthSettings#refreshInterval()}, in the background, so that publishes of known
+ * keys are decided from memory. A failed load is logged and tried again at the next
+ * interval.
  */
 @Component
 class DirectoryWarmer implements SmartLifecycle {

@@ -13,9 +13,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether the broker can take a publish right now: connected and not blocked by a resource alarm. A hook
- * publishes directly only while this says so; otherwise it goes straight to the spool and never waits on a
- * connection attempt. The spool drainer is the one that reconnects.
+ * Whether the broker can take a publish right now: connected and not blocked by a
+ * resource alarm. A hook publishes directly only while this says so; otherwise it goes
+ * straight to the spool and never waits on a connection attempt. The spool drainer is the
+ * one that reconnects.
  */
 @Component
 class BrokerLink implements ConnectionListener {

@@ -39,8 +39,9 @@ class DeliveryConfiguration {
 	}
 
 	/**
-	 * Declares the event topology on every (re)connection. A declaration the broker refuses (the log stream
-	 * exists with another retention) is logged and does not stop publishing.
+	 * Declares the event topology on every (re)connection. A declaration the broker
+	 * refuses (the log stream exists with another retention) is logged and does not stop
+	 * publishing.
 	 */
 	@Bean
 	RabbitAdmin rabbitAdmin(ConnectionFactory connectionFactory) {
@@ -50,10 +51,11 @@ class DeliveryConfiguration {
 	}
 
 	/**
-	 * Handles publisher confirms and returns on the connection's own thread, as they arrive. By default
-	 * Spring AMQP hands each one to a pooled thread: one thread wake-up per event, which at thousands of hooks
-	 * per second cost more CPU than the confirms themselves. What a confirm completes is short and never
-	 * blocks (answering the hook; spool work goes to the spool writers).
+	 * Handles publisher confirms and returns on the connection's own thread, as they
+	 * arrive. By default Spring AMQP hands each one to a pooled thread: one thread
+	 * wake-up per event, which at thousands of hooks per second cost more CPU than the
+	 * confirms themselves. What a confirm completes is short and never blocks (answering
+	 * the hook; spool work goes to the spool writers).
 	 */
 	@Bean
 	static BeanPostProcessor confirmsOnTheConnectionThread() {
@@ -72,9 +74,10 @@ class DeliveryConfiguration {
 	}
 
 	/**
-	 * The AMQP client's NIO mode: one I/O thread writes whatever publishes queued meanwhile in one go. The
-	 * blocking mode flushes the socket after every publish, so a burst of events cost as many writes here and
-	 * as many reads in the broker; with NIO the gateway's saturation throughput rose by half (docs/benchmarks.md).
+	 * The AMQP client's NIO mode: one I/O thread writes whatever publishes queued
+	 * meanwhile in one go. The blocking mode flushes the socket after every publish, so a
+	 * burst of events cost as many writes here and as many reads in the broker; with NIO
+	 * the gateway's saturation throughput rose by half (docs/benchmarks.md).
 	 */
 	@Bean
 	ConnectionFactoryCustomizer nioConnections() {

@@ -26,22 +26,26 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Hands an event durably to the broker within a deadline: the answer completes once RabbitMQ confirmed the
- * event, or, when the broker is down, blocked, slow beyond {@link DeliverySettings#confirmDeadline()}, or
- * earlier events of the same stream wait in the spool, once the event is forced to the local spool. It never
- * fails for broker trouble: SRS refuses a streamer on any error answer and never retries a hook.
+ * Hands an event durably to the broker within a deadline: the answer completes once
+ * RabbitMQ confirmed the event, or, when the broker is down, blocked, slow beyond
+ * {@link DeliverySettings#confirmDeadline()}, or earlier events of the same stream wait
+ * in the spool, once the event is forced to the local spool. It never fails for broker
+ * trouble: SRS refuses a streamer on any error answer and never retries a hook.
  *
- * <p>Nothing here blocks the caller: the wait for a confirm is a future completed by the broker's confirm or
- * by the deadline, and spool writes (which force files to disk) run on their own threads
- * ({@link DeliverySettings#spoolWriters()}). The HTTP server's event loop can therefore hand events over
- * directly.
+ * <p>
+ * Nothing here blocks the caller: the wait for a confirm is a future completed by the
+ * broker's confirm or by the deadline, and spool writes (which force files to disk) run
+ * on their own threads ({@link DeliverySettings#spoolWriters()}). The HTTP server's event
+ * loop can therefore hand events over directly.
  *
- * <p>While the spool holds events of a stream, that stream's new events join it behind them, so that one
- * stream's events reach the broker in the order they came; other streams keep publishing directly. (SRS sends
- * a stream's next hook only after this one was answered, and the answer comes after the spool write.) An
- * event that went to the spool after its confirm was late may reach the broker twice (at-least-once;
- * consumers drop duplicates by {@code eventId}); when the late confirm does come, its spool entry is dropped
- * to keep such duplicates rare.
+ * <p>
+ * While the spool holds events of a stream, that stream's new events join it behind them,
+ * so that one stream's events reach the broker in the order they came; other streams keep
+ * publishing directly. (SRS sends a stream's next hook only after this one was answered,
+ * and the answer comes after the spool write.) An event that went to the spool after its
+ * confirm was late may reach the broker twice (at-least-once; consumers drop duplicates
+ * by {@code eventId}); when the late confirm does come, its spool entry is dropped to
+ * keep such duplicates rare.
  */
 @Service
 public class EventDelivery implements SmartLifecycle {
@@ -79,9 +83,10 @@ public class EventDelivery implements SmartLifecycle {
 		this.broker = broker;
 		this.codec = codec;
 		this.deadlineNanos = settings.confirmDeadline().toNanos();
-		// a deadline fires up to one tick late; the timer takes no lock per hook, unlike a scheduled executor
-		long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(5),
-				this.deadlineNanos / 10));
+		// a deadline fires up to one tick late; the timer takes no lock per hook, unlike
+		// a scheduled executor
+		long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+				Math.min(TimeUnit.MILLISECONDS.toNanos(5), this.deadlineNanos / 10));
 		this.deadlines = new HashedWheelTimer(new CustomizableThreadFactory("confirm-deadlines-"), tickNanos,
 				TimeUnit.NANOSECONDS);
 		this.spoolWriters = new ThreadPoolExecutor(settings.spoolWriters(), settings.spoolWriters(), 0,
@@ -95,7 +100,10 @@ public class EventDelivery implements SmartLifecycle {
 		this.lost = outcomeCounter(meters, DeliveryOutcome.LOST);
 	}
 
-	/** Hands an event over; the answer says where it is once it is safe. It never completes exceptionally. */
+	/**
+	 * Hands an event over; the answer says where it is once it is safe. It never
+	 * completes exceptionally.
+	 */
 	public CompletableFuture<DeliveryOutcome> deliver(StreamEvent event) {
 		byte[] body = this.codec.encode(event);
 		if (this.spool.holds(stream(event)) || !this.broker.isUp()) {
@@ -109,7 +117,8 @@ public class EventDelivery implements SmartLifecycle {
 			log.debug("The publisher's queue is full; spooling event {}", event.eventId());
 			return spoolLater(event, body, null);
 		}
-		// a copy, so that the deadline does not complete the correlation itself: a late confirm still arrives
+		// a copy, so that the deadline does not complete the correlation itself: a late
+		// confirm still arrives
 		CompletableFuture<CorrelationData.Confirm> waiting = correlation.getFuture().copy();
 		Timeout deadline = this.deadlines.newTimeout(expired -> waiting.completeExceptionally(new TimeoutException()),
 				this.deadlineNanos, TimeUnit.NANOSECONDS);
@@ -140,16 +149,17 @@ public class EventDelivery implements SmartLifecycle {
 	}
 
 	/**
-	 * Writes the event to the spool on a spool writer; {@code unconfirmed} is the correlation of a publish
-	 * that was sent but not confirmed in time, whose late confirm drops the spooled copy again.
+	 * Writes the event to the spool on a spool writer; {@code unconfirmed} is the
+	 * correlation of a publish that was sent but not confirmed in time, whose late
+	 * confirm drops the spooled copy again.
 	 */
-	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body,
-			CorrelationData unconfirmed) {
+	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body, CorrelationData unconfirmed) {
 		try {
 			return CompletableFuture.supplyAsync(() -> toSpool(event, body, unconfirmed), this.spoolWriters);
 		}
 		catch (RuntimeException ex) {
-			// the writers are shut down: the application is stopping, and this hook came after the web server
+			// the writers are shut down: the application is stopping, and this hook came
+			// after the web server
 			return CompletableFuture.completedFuture(toSpool(event, body, unconfirmed));
 		}
 	}
@@ -181,8 +191,8 @@ public class EventDelivery implements SmartLifecycle {
 	}
 
 	/**
-	 * Stops after the web server and the publisher (whose queued events go to the spool): the spool writes of
-	 * every hook in flight finish first.
+	 * Stops after the web server and the publisher (whose queued events go to the spool):
+	 * the spool writes of every hook in flight finish first.
 	 */
 	@Override
 	public void stop() {

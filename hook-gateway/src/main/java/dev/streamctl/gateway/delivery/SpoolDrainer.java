@@ -23,10 +23,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Moves spooled events to the broker, oldest first, on one thread: each batch is published on one channel
- * and an entry is removed only after its confirm. A failed drain is retried after a pause that doubles up
- * to {@link DeliverySettings#drainMaxBackoff()}, with jitter. It also opens the first broker connection at
- * start-up, so hooks can publish directly as soon as the broker answers.
+ * Moves spooled events to the broker, oldest first, on one thread: each batch is
+ * published on one channel and an entry is removed only after its confirm. A failed drain
+ * is retried after a pause that doubles up to {@link DeliverySettings#drainMaxBackoff()},
+ * with jitter. It also opens the first broker connection at start-up, so hooks can
+ * publish directly as soon as the broker answers.
  */
 @Component
 class SpoolDrainer implements SmartLifecycle {
@@ -109,7 +110,10 @@ class SpoolDrainer implements SmartLifecycle {
 		}
 	}
 
-	/** Publishes batches until the spool is empty; throws when the broker did not take a batch. */
+	/**
+	 * Publishes batches until the spool is empty; throws when the broker did not take a
+	 * batch.
+	 */
 	void drain() {
 		List<EventSpool.Entry> batch;
 		while (!(batch = this.spool.oldest(this.settings.drainBatchSize())).isEmpty()) {
@@ -163,14 +167,16 @@ class SpoolDrainer implements SmartLifecycle {
 			throw new IllegalStateException("interrupted while waiting for a confirm", ex);
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException("no confirm for event " + correlation.getId() + " within " + CONFIRM_TIMEOUT, ex);
+			throw new IllegalStateException(
+					"no confirm for event " + correlation.getId() + " within " + CONFIRM_TIMEOUT, ex);
 		}
 		if (!confirm.ack()) {
-			throw new IllegalStateException("the broker refused event " + correlation.getId() + ": " + confirm.reason());
+			throw new IllegalStateException(
+					"the broker refused event " + correlation.getId() + ": " + confirm.reason());
 		}
 		if (correlation.getReturned() != null) {
-			throw new IllegalStateException("event " + correlation.getId() + " was unroutable: "
-					+ correlation.getReturned().getReplyText());
+			throw new IllegalStateException(
+					"event " + correlation.getId() + " was unroutable: " + correlation.getReturned().getReplyText());
 		}
 	}
 

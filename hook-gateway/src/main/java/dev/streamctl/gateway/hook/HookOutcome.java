@@ -1,6 +1,9 @@
 package dev.streamctl.gateway.hook;
 
-/** What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks} metric. */
+/**
+ * What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks}
+ * metric.
+ */
 public enum HookOutcome {
 
 	/** Its event was confirmed by the broker. */
@@ -24,7 +27,9 @@ public enum HookOutcome {
 	/** Missing or wrong hook secret. */
 	UNAUTHORIZED,
 
-	/** A failure of the gateway's own, answered with HTTP 500 (SRS refuses the client). */
+	/**
+	 * A failure of the gateway's own, answered with HTTP 500 (SRS refuses the client).
+	 */
 	FAILED;
 
 	public String tag() {

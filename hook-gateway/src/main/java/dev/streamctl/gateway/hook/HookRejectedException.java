@@ -3,8 +3,8 @@ package dev.streamctl.gateway.hook;
 import org.springframework.http.HttpStatus;
 
 /**
- * A hook answered with an error. The message is shown to the caller and logged, so it must never hold a
- * stream key or a token.
+ * A hook answered with an error. The message is shown to the caller and logged, so it
+ * must never hold a stream key or a token.
  */
 public class HookRejectedException extends RuntimeException {
 

@@ -7,10 +7,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The fields of an SRS hook body the gateway uses. Which fields are required depends on the action:
- * {@code on_publish} and {@code on_unpublish} need {@code client_id}, {@code app} and {@code stream};
- * {@code on_close} needs {@code client_id}; the other actions need nothing beyond {@code action}.
- * Fields SRS adds that are not listed here are ignored.
+ * The fields of an SRS hook body the gateway uses. Which fields are required depends on
+ * the action: {@code on_publish} and {@code on_unpublish} need {@code client_id},
+ * {@code app} and {@code stream}; {@code on_close} needs {@code client_id}; the other
+ * actions need nothing beyond {@code action}. Fields SRS adds that are not listed here
+ * are ignored.
  */
 public record HookRequest(HookAction action, String serverId, String serviceId, String clientId, String streamId,
 		String vhost, String app, String stream, String param, String ip) {

@@ -8,11 +8,12 @@ import dev.streamctl.common.event.SrsSession;
 import org.springframework.stereotype.Component;
 
 /**
- * The publisher sessions this gateway saw start and not yet end, by SRS server and client id, so that an
- * {@code on_close} (which carries no stream) can end a session SRS refused after its {@code on_publish}.
- * Bounded: past {@link HookSettings#maxTrackedSessions()} the oldest are forgotten. It lives in this
- * process only; a session whose {@code on_close} reaches another instance, or comes after a restart, is left
- * to the status worker's reconciler.
+ * The publisher sessions this gateway saw start and not yet end, by SRS server and client
+ * id, so that an {@code on_close} (which carries no stream) can end a session SRS refused
+ * after its {@code on_publish}. Bounded: past {@link HookSettings#maxTrackedSessions()}
+ * the oldest are forgotten. It lives in this process only; a session whose
+ * {@code on_close} reaches another instance, or comes after a restart, is left to the
+ * status worker's reconciler.
  */
 @Component
 class PublisherSessions {

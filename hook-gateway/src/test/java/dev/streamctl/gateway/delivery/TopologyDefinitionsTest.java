@@ -12,8 +12,8 @@ class TopologyDefinitionsTest {
 
 	@Test
 	void rabbitmqDefinitionsDeclareWhatTheGatewayDeclares() {
-		DeliverySettings defaults = new DeliverySettings(Duration.ofMillis(50), Path.of("spool"), DataSize.ofMegabytes(512),
-				16, 200, Duration.ofMillis(200), Duration.ofSeconds(30), "7D");
+		DeliverySettings defaults = new DeliverySettings(Duration.ofMillis(50), Path.of("spool"),
+				DataSize.ofMegabytes(512), 16, 200, Duration.ofMillis(200), Duration.ofSeconds(30), "7D");
 
 		Definitions.load().assertDeclares(new DeliveryConfiguration().eventTopology(defaults));
 	}

@@ -23,14 +23,15 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the deployment files in agreement with the gateway: every SRS callback in {@code srs.conf} reaches a
- * route the gateway serves, {@code docker-compose.yml} hands SRS the same URLs with {@code ?secret=${HOOK_SECRET}}
- * and the gateway the same {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure
- * rules hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not public).
+ * Keeps the deployment files in agreement with the gateway: every SRS callback in
+ * {@code srs.conf} reaches a route the gateway serves, {@code docker-compose.yml} hands
+ * SRS the same URLs with {@code ?secret=${HOOK_SECRET}} and the gateway the same
+ * {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure rules
+ * hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not
+ * public).
  */
 class DeploymentFilesTest {
 
@@ -48,12 +49,15 @@ class DeploymentFilesTest {
 
 	private static final String SECRET_VARIABLE = "HOOK_SECRET";
 
-	/** SRS needs this many descriptors besides its connections, or it refuses to start. */
+	/**
+	 * SRS needs this many descriptors besides its connections, or it refuses to start.
+	 */
 	private static final int SRS_RESERVED_FILES = 128;
 
 	private static final Pattern SECRET_REFERENCE = Pattern.compile("\\$\\{" + SECRET_VARIABLE + "(:?\\?[^}]*)?}");
 
-	private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)((:?[-?])([^}]*))?}");
+	private static final Pattern VARIABLE = Pattern
+		.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)((:?[-?])([^}]*))?}");
 
 	private static Path root;
 
@@ -93,8 +97,7 @@ class DeploymentFilesTest {
 
 	@Test
 	void srsConfHoldsNoSecret() {
-		assertThat(srs.all())
-			.as("srs.conf is committed: the secret comes from the environment only")
+		assertThat(srs.all()).as("srs.conf is committed: the secret comes from the environment only")
 			.allSatisfy(directive -> assertThat(directive.args())
 				.noneMatch(arg -> arg.contains("?") || arg.toLowerCase().contains(SECRET_PARAMETER)));
 	}
@@ -110,7 +113,8 @@ class DeploymentFilesTest {
 			assertThat(environment).as("srs environment overrides %s", variable).containsKey(variable);
 			String value = environment.get(variable);
 			assertThat(value).as(variable).startsWith(url + "?" + SECRET_PARAMETER + "=");
-			assertThat(SECRET_REFERENCE.matcher(value.substring(url.length() + SECRET_PARAMETER.length() + 2)).matches())
+			assertThat(
+					SECRET_REFERENCE.matcher(value.substring(url.length() + SECRET_PARAMETER.length() + 2)).matches())
 				.as("%s carries exactly ${%s}: %s", variable, SECRET_VARIABLE, value)
 				.isTrue();
 		});
@@ -157,7 +161,8 @@ class DeploymentFilesTest {
 
 		assertThat(service(SRS_SERVICE).get("network_mode")).as("srs network_mode").isNotEqualTo("host");
 		assertThat(ports).filteredOn(port -> port.target().equals(apiPort))
-			.allSatisfy(port -> assertThat(port.hostIp()).as("host address of the SRS API").isIn("127.0.0.1", "::1", "localhost"));
+			.allSatisfy(port -> assertThat(port.hostIp()).as("host address of the SRS API")
+				.isIn("127.0.0.1", "::1", "localhost"));
 		assertThat(ports).as("RTMP ingest is published").anyMatch(port -> port.target().equals(rtmpPort));
 	}
 
@@ -199,7 +204,8 @@ class DeploymentFilesTest {
 	private static void assertCallsGateway(String what, URI url, Set<String> routes) throws IOException {
 		assertThat(url.getScheme()).as(what).isEqualTo("http");
 		assertThat(url.getHost()).as("%s host is the gateway's service name", what).isEqualTo(GATEWAY_SERVICE);
-		assertThat(path(compose, "services", GATEWAY_SERVICE)).as("docker-compose.yml service %s", GATEWAY_SERVICE).isNotNull();
+		assertThat(path(compose, "services", GATEWAY_SERVICE)).as("docker-compose.yml service %s", GATEWAY_SERVICE)
+			.isNotNull();
 		assertThat(url.getPort()).as("%s port is the gateway's", what).isEqualTo(gatewayPort());
 		assertThat(routes).as("%s path %s is a gateway route", what, url.getPath()).contains(url.getPath());
 	}
@@ -221,7 +227,8 @@ class DeploymentFilesTest {
 
 	private static int gatewayPort() throws IOException {
 		String override = environment(GATEWAY_SERVICE).get("SERVER_PORT");
-		return (override != null) ? Integer.parseInt(override) : toInt(path(gatewayApplicationYaml(), "server", "port"));
+		return (override != null) ? Integer.parseInt(override)
+				: toInt(path(gatewayApplicationYaml(), "server", "port"));
 	}
 
 	private static Map<String, Object> gatewayApplicationYaml() throws IOException {
@@ -243,12 +250,14 @@ class DeploymentFilesTest {
 		Object environment = service(service).get("environment");
 		Map<String, String> variables = new LinkedHashMap<>();
 		if (environment instanceof Map<?, ?> map) {
-			map.forEach((name, value) -> variables.put(String.valueOf(name), (value == null) ? "" : String.valueOf(value)));
+			map.forEach(
+					(name, value) -> variables.put(String.valueOf(name), (value == null) ? "" : String.valueOf(value)));
 		}
 		else {
 			for (String entry : stringList(environment)) {
 				int equals = entry.indexOf('=');
-				variables.put((equals < 0) ? entry : entry.substring(0, equals), (equals < 0) ? "" : entry.substring(equals + 1));
+				variables.put((equals < 0) ? entry : entry.substring(0, equals),
+						(equals < 0) ? "" : entry.substring(equals + 1));
 			}
 		}
 		return variables;
@@ -259,18 +268,23 @@ class DeploymentFilesTest {
 		List<PortMapping> mappings = new ArrayList<>();
 		if (ports instanceof List<?> list) {
 			for (Object port : list) {
-				mappings.add((port instanceof Map<?, ?> map) ? PortMapping.of(map) : PortMapping.parse(withDefaults(String.valueOf(port))));
+				mappings.add((port instanceof Map<?, ?> map) ? PortMapping.of(map)
+						: PortMapping.parse(withDefaults(String.valueOf(port))));
 			}
 		}
 		return mappings;
 	}
 
-	/** Replaces {@code ${VAR:-default}} with its default and any other reference with its name. */
+	/**
+	 * Replaces {@code ${VAR:-default}} with its default and any other reference with its
+	 * name.
+	 */
 	private static String withDefaults(String text) {
 		Matcher matcher = VARIABLE.matcher(text);
 		StringBuilder resolved = new StringBuilder();
 		while (matcher.find()) {
-			String replacement = (matcher.group(3) != null && matcher.group(3).endsWith("-")) ? matcher.group(4) : matcher.group(1);
+			String replacement = (matcher.group(3) != null && matcher.group(3).endsWith("-")) ? matcher.group(4)
+					: matcher.group(1);
 			matcher.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
 		}
 		return matcher.appendTail(resolved).toString();
@@ -306,7 +320,8 @@ class DeploymentFilesTest {
 		for (String line : Files.readAllLines(file)) {
 			String trimmed = line.strip();
 			if (!trimmed.isEmpty() && !trimmed.startsWith("#") && trimmed.contains("=")) {
-				variables.put(trimmed.substring(0, trimmed.indexOf('=')).strip(), trimmed.substring(trimmed.indexOf('=') + 1).strip());
+				variables.put(trimmed.substring(0, trimmed.indexOf('=')).strip(),
+						trimmed.substring(trimmed.indexOf('=') + 1).strip());
 			}
 		}
 		return variables;
@@ -334,7 +349,10 @@ class DeploymentFilesTest {
 		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
 	}
 
-	/** A published port: {@code [host_ip:]published:target[/protocol]}, or the long syntax. */
+	/**
+	 * A published port: {@code [host_ip:]published:target[/protocol]}, or the long
+	 * syntax.
+	 */
 	private record PortMapping(String hostIp, String target) {
 
 		static PortMapping parse(String spec) {
@@ -353,12 +371,16 @@ class DeploymentFilesTest {
 
 		static PortMapping of(Map<?, ?> longSyntax) {
 			Object hostIp = longSyntax.get("host_ip");
-			return new PortMapping((hostIp == null) ? "" : String.valueOf(hostIp), String.valueOf(longSyntax.get("target")));
+			return new PortMapping((hostIp == null) ? "" : String.valueOf(hostIp),
+					String.valueOf(longSyntax.get("target")));
 		}
 
 	}
 
-	/** A directive of an SRS (nginx-style) configuration: {@code name args...;} or {@code name args... { ... }}. */
+	/**
+	 * A directive of an SRS (nginx-style) configuration: {@code name args...;} or
+	 * {@code name args... { ... }}.
+	 */
 	private record Directive(String name, List<String> args, List<Directive> children) {
 
 		String arg() {
@@ -404,7 +426,10 @@ class DeploymentFilesTest {
 			return new SrsConfig(new Directive("root", List.of(), directives));
 		}
 
-		/** Reads directives from {@code start} to the closing brace of the block; answers the index after it. */
+		/**
+		 * Reads directives from {@code start} to the closing brace of the block; answers
+		 * the index after it.
+		 */
 		private static int block(List<String> tokens, int start, List<Directive> into) {
 			int i = start;
 			List<String> words = new ArrayList<>();

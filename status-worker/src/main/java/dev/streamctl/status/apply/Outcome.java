@@ -1,6 +1,8 @@
 package dev.streamctl.status.apply;
 
-/** What became of one event; the {@code outcome} tag of the {@code status.events} metric. */
+/**
+ * What became of one event; the {@code outcome} tag of the {@code status.events} metric.
+ */
 public enum Outcome {
 
 	/** The store now shows it. */

@@ -45,8 +45,8 @@ class StatusConfiguration {
 	}
 
 	/**
-	 * The event topology, so that the log exists whichever service starts first; a log declared elsewhere
-	 * with another retention is left as it is.
+	 * The event topology, so that the log exists whichever service starts first; a log
+	 * declared elsewhere with another retention is left as it is.
 	 */
 	@Bean
 	Declarables eventTopology() {
@@ -60,7 +60,10 @@ class StatusConfiguration {
 		return admin;
 	}
 
-	/** The status worker's queues; {@code rabbitmq/definitions.json} declares the same but the grace queue. */
+	/**
+	 * The status worker's queues; {@code rabbitmq/definitions.json} declares the same but
+	 * the grace queue.
+	 */
 	@Bean
 	Declarables statusTopology(StatusSettings settings) {
 		TopicExchange events = EventTopology.exchange();
@@ -93,7 +96,9 @@ class StatusConfiguration {
 			.build();
 	}
 
-	/** Batches for collapsing and parallel writes; each delivery settled by the listener. */
+	/**
+	 * Batches for collapsing and parallel writes; each delivery settled by the listener.
+	 */
 	@Bean(LISTENER_FACTORY)
 	SimpleRabbitListenerContainerFactory statusBatchListenerFactory(ConnectionFactory connectionFactory,
 			StatusSettings settings) {

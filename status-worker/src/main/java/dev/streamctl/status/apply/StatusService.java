@@ -36,14 +36,17 @@ import org.springframework.stereotype.Service;
 /**
  * Applies stream events to the channel table so that it shows what SRS has:
  * <ul>
- * <li>the latest event of a stream wins: writes are conditional on the row's modified time, so duplicates,
- * late and reordered events change nothing, whichever instance applies them;</li>
- * <li>events of one stream in one batch collapse to the latest; different streams are written in
- * parallel;</li>
- * <li>an unpublish waits out the reconnect grace first; a publisher's close without unpublish (SRS refused
- * the session) is settled by asking SRS whether the stream still has a publisher;</li>
- * <li>a transient failure (store or SRS unavailable) is retried with exponential backoff and jitter for
- * {@link StatusSettings#retryFor()}, then dead-lettered; a permanent one is dead-lettered at once.</li>
+ * <li>the latest event of a stream wins: writes are conditional on the row's modified
+ * time, so duplicates, late and reordered events change nothing, whichever instance
+ * applies them;</li>
+ * <li>events of one stream in one batch collapse to the latest; different streams are
+ * written in parallel;</li>
+ * <li>an unpublish waits out the reconnect grace first; a publisher's close without
+ * unpublish (SRS refused the session) is settled by asking SRS whether the stream still
+ * has a publisher;</li>
+ * <li>a transient failure (store or SRS unavailable) is retried with exponential backoff
+ * and jitter for {@link StatusSettings#retryFor()}, then dead-lettered; a permanent one
+ * is dead-lettered at once.</li>
  * </ul>
  */
 @Service
@@ -74,8 +77,9 @@ public class StatusService {
 	}
 
 	/**
-	 * Applies a batch and tells how to settle each delivery. A delivery missing from the answer was not
-	 * settled (the worker is stopping) and must be left to the broker to redeliver.
+	 * Applies a batch and tells how to settle each delivery. A delivery missing from the
+	 * answer was not settled (the worker is stopping) and must be left to the broker to
+	 * redeliver.
 	 */
 	public Map<Long, Outcome> apply(List<Incoming> batch) {
 		Map<Long, Outcome> outcomes = new HashMap<>();
@@ -97,7 +101,8 @@ public class StatusService {
 			backoff = backoff.multipliedBy(2).compareTo(this.settings.retryMaxBackoff()) > 0
 					? this.settings.retryMaxBackoff() : backoff.multipliedBy(2);
 		}
-		outcomes.values().forEach(outcome -> this.meters.counter("status.events", "outcome", outcome.tag()).increment());
+		outcomes.values()
+			.forEach(outcome -> this.meters.counter("status.events", "outcome", outcome.tag()).increment());
 		return outcomes;
 	}
 
@@ -125,8 +130,10 @@ public class StatusService {
 	/** Resolves every pending event once; answers those that failed transiently. */
 	private List<Incoming> attempt(List<Incoming> pending, Map<Long, Outcome> outcomes) {
 		List<Result> results = lookUpAll(pending).thenMany(Flux.fromIterable(pending))
-			.flatMap(in -> resolve(in).map(outcome -> new Result(in, outcome, null))
-				.onErrorResume(failure -> Mono.just(new Result(in, null, failure))), this.settings.concurrency())
+			.flatMap(
+					in -> resolve(in).map(outcome -> new Result(in, outcome, null))
+						.onErrorResume(failure -> Mono.just(new Result(in, null, failure))),
+					this.settings.concurrency())
 			.collectList()
 			.block();
 		List<Incoming> retry = new ArrayList<>();
@@ -151,16 +158,17 @@ public class StatusService {
 	}
 
 	/**
-	 * Looks up the channels of every stream of the batch at once (a few requests instead of one per stream),
-	 * which fills the directory's cache for the writes. If that fails, each write looks up its own channel and
-	 * meets the failure there, where it is retried or dead-lettered like any other.
+	 * Looks up the channels of every stream of the batch at once (a few requests instead
+	 * of one per stream), which fills the directory's cache for the writes. If that
+	 * fails, each write looks up its own channel and meets the failure there, where it is
+	 * retried or dead-lettered like any other.
 	 */
 	private Mono<Void> lookUpAll(List<Incoming> pending) {
 		Set<StreamKey> keys = new LinkedHashSet<>();
 		pending.forEach(in -> keys.add(in.event().session().stream()));
 		return this.directory.findAll(keys).onErrorResume(ex -> {
-			log.debug("Looking up the batch's {} channels at once failed ({}); looking them up one by one",
-					keys.size(), ex.getMessage());
+			log.debug("Looking up the batch's {} channels at once failed ({}); looking them up one by one", keys.size(),
+					ex.getMessage());
 			return Mono.empty();
 		}).then();
 	}

@@ -31,11 +31,12 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Repairs the store against SRS's API, on the leader only: a channel the store shows live while no SRS
- * lists its stream (for longer than the grace) is set offline, and a stream SRS lists as publishing whose
- * channel shows offline is set live. Each correction is published as an event (source reconciler), so the
- * thumbnail workers follow and the log keeps it. An SRS that cannot be read completely gives no ground to
- * set anything offline.
+ * Repairs the store against SRS's API, on the leader only: a channel the store shows live
+ * while no SRS lists its stream (for longer than the grace) is set offline, and a stream
+ * SRS lists as publishing whose channel shows offline is set live. Each correction is
+ * published as an event (source reconciler), so the thumbnail workers follow and the log
+ * keeps it. An SRS that cannot be read completely gives no ground to set anything
+ * offline.
  */
 @Component
 class Reconciler implements SmartLifecycle {
@@ -118,7 +119,9 @@ class Reconciler implements SmartLifecycle {
 		boolean complete = true;
 		for (URI api : this.srs.apis()) {
 			try {
-				this.srs.streams(api).block().stream()
+				this.srs.streams(api)
+					.block()
+					.stream()
 					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
 					.forEach(publishing::add);
 			}

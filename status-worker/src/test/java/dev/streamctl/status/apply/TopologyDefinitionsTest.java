@@ -9,8 +9,8 @@ class TopologyDefinitionsTest {
 
 	@Test
 	void rabbitmqDefinitionsDeclareWhatTheStatusWorkerDeclares() {
-		StatusSettings defaults = new StatusSettings(Duration.ZERO, 200, 32, Duration.ofSeconds(1), Duration.ofSeconds(30),
-				Duration.ofMinutes(10));
+		StatusSettings defaults = new StatusSettings(Duration.ZERO, 200, 32, Duration.ofSeconds(1),
+				Duration.ofSeconds(30), Duration.ofMinutes(10));
 		StatusConfiguration configuration = new StatusConfiguration();
 
 		Definitions.load().assertDeclares(configuration.statusTopology(defaults));

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream's capture, supervised on its own thread: FFmpeg runs, each JPEG it writes becomes the
- * stream's thumbnail, and when it exits (or is killed as stalled) it is started again after a backoff that
- * doubles, until it has failed {@link CaptureSettings#maxFailures()} times in a row or the stream is gone.
+ * One stream's capture, supervised on its own thread: FFmpeg runs, each JPEG it writes
+ * becomes the stream's thumbnail, and when it exits (or is killed as stalled) it is
+ * started again after a backoff that doubles, until it has failed
+ * {@link CaptureSettings#maxFailures()} times in a row or the stream is gone.
  */
 final class Capture implements Runnable {
 
@@ -96,9 +97,10 @@ final class Capture implements Runnable {
 	}
 
 	/**
-	 * The first image from a short run that decodes every frame ({@link FfmpegCommand#firstFrame}); the
-	 * keyframes-only capture follows at once. A failure here is only logged: the capture that follows meets
-	 * it too, and restarts and gives up by its own rules.
+	 * The first image from a short run that decodes every frame
+	 * ({@link FfmpegCommand#firstFrame}); the keyframes-only capture follows at once. A
+	 * failure here is only logged: the capture that follows meets it too, and restarts
+	 * and gives up by its own rules.
 	 */
 	private void quickFirstFrame() {
 		String failure = runOnce(FfmpegCommand.firstFrame(this.settings, inputUrl()));
@@ -134,7 +136,8 @@ final class Capture implements Runnable {
 				delivered = true;
 			}
 			int exit = ffmpeg.exitCode();
-			return delivered ? null : "FFmpeg exited with " + exit + " before any frame: " + masked(ffmpeg.stderrTail());
+			return delivered ? null
+					: "FFmpeg exited with " + exit + " before any frame: " + masked(ffmpeg.stderrTail());
 		}
 		catch (IOException ex) {
 			return "the capture broke off: " + masked(ex.getMessage());
@@ -176,7 +179,10 @@ final class Capture implements Runnable {
 		}
 	}
 
-	/** Follows a newer publish of the same stream (a reconnect), so that the unpublish of the old one is ignored. */
+	/**
+	 * Follows a newer publish of the same stream (a reconnect), so that the unpublish of
+	 * the old one is ignored.
+	 */
 	void adopt(StreamPublished newer) {
 		if (newer.occurredAt().isAfter(this.session.occurredAt())) {
 			this.session = newer;
@@ -184,9 +190,9 @@ final class Capture implements Runnable {
 	}
 
 	/**
-	 * Takes over a redelivery of this capture's own job when the delivery it held is gone (its channel was
-	 * closed, e.g. by the broker's consumer timeout), so the capture keeps a job the broker hands on if this
-	 * worker dies. Answers whether it did.
+	 * Takes over a redelivery of this capture's own job when the delivery it held is gone
+	 * (its channel was closed, e.g. by the broker's consumer timeout), so the capture
+	 * keeps a job the broker hands on if this worker dies. Answers whether it did.
 	 */
 	boolean holdRedelivered(CaptureJob redelivered) {
 		if (this.job.channel().isOpen()) {

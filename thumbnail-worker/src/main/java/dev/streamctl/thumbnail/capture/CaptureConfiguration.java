@@ -71,7 +71,10 @@ class CaptureConfiguration {
 		return new Declarables(jobs, retry, BindingBuilder.bind(jobs).to(events).with(EventTopology.PUBLISHED));
 	}
 
-	/** This worker's own queue of every stream event; it lives as long as the worker's connection. */
+	/**
+	 * This worker's own queue of every stream event; it lives as long as the worker's
+	 * connection.
+	 */
 	@Bean
 	Queue controlQueue() {
 		return new Queue(ThumbnailTopology.CONTROL_QUEUE_PREFIX + UUID.randomUUID(), false, true, true);
@@ -105,7 +108,10 @@ class CaptureConfiguration {
 		return factory;
 	}
 
-	/** Losing the connection loses every lock and job with it: stop the captures that relied on them. */
+	/**
+	 * Losing the connection loses every lock and job with it: stop the captures that
+	 * relied on them.
+	 */
 	@Bean
 	ConnectionListener captureConnectionWatch(AbstractConnectionFactory connectionFactory, CaptureService captures) {
 		ConnectionListener listener = new ConnectionListener() {

@@ -13,8 +13,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Not ready when captures cannot start: FFmpeg does not run, or the thumbnail directory is not writable. At
- * start it also kills captures a dead worker left behind on this host.
+ * Not ready when captures cannot start: FFmpeg does not run, or the thumbnail directory
+ * is not writable. At start it also kills captures a dead worker left behind on this
+ * host.
  */
 @Component("captures")
 class CaptureHealth implements HealthIndicator {

@@ -9,9 +9,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * One capture per stream across all workers: a worker locks a stream by declaring an exclusive queue named
- * after the stream's public name. The broker lets one connection own it and deletes it when that connection
- * dies, so a dead worker's locks go with it.
+ * One capture per stream across all workers: a worker locks a stream by declaring an
+ * exclusive queue named after the stream's public name. The broker lets one connection
+ * own it and deletes it when that connection dies, so a dead worker's locks go with it.
  */
 @Component
 class CaptureLock {
@@ -24,7 +24,10 @@ class CaptureLock {
 		this.rabbit = rabbit;
 	}
 
-	/** Whether this worker now holds the lock (false: another worker's connection holds it). */
+	/**
+	 * Whether this worker now holds the lock (false: another worker's connection holds
+	 * it).
+	 */
 	boolean acquire(String publicName) {
 		try {
 			this.rabbit.execute(channel -> channel.queueDeclare(name(publicName), false, true, false, null));

@@ -18,9 +18,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Settles capture jobs with the broker: acknowledged when done with, handed back when this worker stops, or
- * parked in the retry queue (with its attempt count) to come back after a delay. A job whose channel is
- * already closed needs nothing: the broker has requeued it.
+ * Settles capture jobs with the broker: acknowledged when done with, handed back when
+ * this worker stops, or parked in the retry queue (with its attempt count) to come back
+ * after a delay. A job whose channel is already closed needs nothing: the broker has
+ * requeued it.
  */
 @Component
 class JobSettlement {
@@ -54,8 +55,9 @@ class JobSettlement {
 	}
 
 	/**
-	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges the original, but only
-	 * once the broker confirmed the parked copy: otherwise the original is handed back, so the job is never lost.
+	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges
+	 * the original, but only once the broker confirmed the parked copy: otherwise the
+	 * original is handed back, so the job is never lost.
 	 */
 	void retryLater(CaptureJob job) {
 		Message retry = EventMessages.toMessage(job.event(), this.codec.encode(job.event()));

@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** Whether SRS still lists a stream as publishing: a capture of a stream that is gone is given up. */
+/**
+ * Whether SRS still lists a stream as publishing: a capture of a stream that is gone is
+ * given up.
+ */
 @Component
 public class SrsStreams {
 
@@ -31,17 +34,20 @@ public class SrsStreams {
 		return !this.apis.isEmpty();
 	}
 
-	/** @throws dev.streamctl.common.srs.SrsApiException when a server cannot be read */
+	/**
+	 * @throws dev.streamctl.common.srs.SrsApiException when a server cannot be read
+	 */
 	public boolean isPublishing(StreamPublished published) {
-		return Boolean.TRUE.equals(this.client
-			.isPublishing(this.apis, published.session().app(), published.session().stream().value())
-			.block());
+		return Boolean.TRUE
+			.equals(this.client.isPublishing(this.apis, published.session().app(), published.session().stream().value())
+				.block());
 	}
 
 	/**
 	 * The SRS servers to ask.
 	 *
-	 * @param apis HTTP API URLs ({@code SRS_APIS}); empty: a capture is given up only after repeated failures
+	 * @param apis HTTP API URLs ({@code SRS_APIS}); empty: a capture is given up only
+	 * after repeated failures
 	 * @param timeout longest wait for one page
 	 */
 	@Validated

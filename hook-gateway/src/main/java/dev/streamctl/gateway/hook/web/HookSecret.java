@@ -12,8 +12,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks the optional hook secret. SRS cannot send headers with its hooks, so the secret travels as the
- * query parameter {@code secret}; the comparison takes the same time whatever the given value.
+ * Checks the optional hook secret. SRS cannot send headers with its hooks, so the secret
+ * travels as the query parameter {@code secret}; the comparison takes the same time
+ * whatever the given value.
  */
 @Component
 class HookSecret {

@@ -23,12 +23,13 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * Leadership through the broker: {@link StatusTopology#LEADER_QUEUE} has a single active consumer and
- * holds a token message. The instance holding a token unacknowledged leads; when it dies its channel
- * closes, the broker hands the token to the next consumer, and that instance leads. A token received while
- * one is held is an extra (two instances started at once) and is discarded. Renewing publishes a fresh
- * token and releases the held one only when the fresh one arrives, so a token always exists and none is
- * held past the broker's consumer timeout.
+ * Leadership through the broker: {@link StatusTopology#LEADER_QUEUE} has a single active
+ * consumer and holds a token message. The instance holding a token unacknowledged leads;
+ * when it dies its channel closes, the broker hands the token to the next consumer, and
+ * that instance leads. A token received while one is held is an extra (two instances
+ * started at once) and is discarded. Renewing publishes a fresh token and releases the
+ * held one only when the fresh one arrives, so a token always exists and none is held
+ * past the broker's consumer timeout.
  */
 @Component
 class LeaderToken implements Leadership {
@@ -82,7 +83,10 @@ class LeaderToken implements Leadership {
 		}
 	}
 
-	/** Puts a token in the queue when none waits and no other instance consumes it: a fresh broker. */
+	/**
+	 * Puts a token in the queue when none waits and no other instance consumes it: a
+	 * fresh broker.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
 	void ensureToken() {
 		Properties queue = this.admin.getQueueProperties(StatusTopology.LEADER_QUEUE);

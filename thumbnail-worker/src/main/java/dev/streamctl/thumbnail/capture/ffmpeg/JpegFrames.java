@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Cuts a stream of concatenated JPEG images (FFmpeg's {@code image2pipe} with {@code mjpeg}) into whole
- * images: each starts with the SOI marker {@code FF D8} and ends with the EOI marker {@code FF D9}, which
- * JPEG's byte stuffing keeps out of the compressed data. Frames larger than a bound are dropped.
+ * Cuts a stream of concatenated JPEG images (FFmpeg's {@code image2pipe} with
+ * {@code mjpeg}) into whole images: each starts with the SOI marker {@code FF D8} and
+ * ends with the EOI marker {@code FF D9}, which JPEG's byte stuffing keeps out of the
+ * compressed data. Frames larger than a bound are dropped.
  */
 public final class JpegFrames {
 

@@ -55,9 +55,12 @@ class FfmpegCommandTest {
 		List<String> capture = FfmpegCommand.capture(this.settings, url);
 		List<String> first = FfmpegCommand.firstFrame(this.settings, url);
 
-		assertThat(capture).containsSequence("-skip_frame", "nokey").containsSequence("-i", url)
+		assertThat(capture).containsSequence("-skip_frame", "nokey")
+			.containsSequence("-i", url)
 			.containsSequence("-analyzeduration", "1500000", "-probesize", "5000000");
-		assertThat(first).doesNotContain("-skip_frame").containsSequence("-frames:v", "1").containsSequence("-i", url)
+		assertThat(first).doesNotContain("-skip_frame")
+			.containsSequence("-frames:v", "1")
+			.containsSequence("-i", url)
 			.contains("comment=" + FfmpegCommand.MARKER);
 	}
 
