@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.UUID;
 
 import dev.streamctl.common.event.StreamKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A row of the channel table: the channel's id, its secret stream key and its live state
@@ -16,7 +17,7 @@ import dev.streamctl.common.event.StreamKey;
  *
  * @param modified when the row last changed, or null when it never did
  */
-public record Channel(UUID id, StreamKey streamKey, boolean live, Instant modified) {
+public record Channel(UUID id, StreamKey streamKey, boolean live, @Nullable Instant modified) {
 
 	public Channel {
 		Objects.requireNonNull(id, "id is required");

@@ -20,6 +20,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.streamctl.common.event.StreamKey;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -222,14 +223,15 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 				java.util.concurrent.CompletableFuture.completedFuture(Optional.of(channel))));
 	}
 
-	private Mono<List<Channel>> page(String what, String filterColumn, String filter, int offset, List<Channel> found) {
+	private Mono<List<Channel>> page(String what, @Nullable String filterColumn, @Nullable String filter, int offset,
+			List<Channel> found) {
 		return call(what, this.client.get().uri(uri -> {
 			uri.path("/" + this.settings.table())
 				.queryParam("select", selectColumns())
 				.queryParam("order", this.columns.id() + ".asc")
 				.queryParam("limit", PAGE_SIZE)
 				.queryParam("offset", offset);
-			if (filterColumn != null) {
+			if (filterColumn != null && filter != null) {
 				uri.queryParam(filterColumn, filter);
 			}
 			return uri.build();
@@ -323,7 +325,7 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 				instant(row.get(this.columns.modified())));
 	}
 
-	private static Instant instant(JsonNode value) {
+	private static @Nullable Instant instant(@Nullable JsonNode value) {
 		return (value == null || value.isNull()) ? null : OffsetDateTime.parse(value.asString()).toInstant();
 	}
 

@@ -1,5 +1,7 @@
 package dev.streamctl.gateway.auth;
 
+import java.util.Locale;
+
 /**
  * Whether a publish may go on, and why; the {@code decision} tag of
  * {@code gateway.auth.decisions}.
@@ -35,7 +37,7 @@ public enum Decision {
 	}
 
 	public String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.streamctl.gateway.auth;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.streamctl.common.directory.SupabaseChannelDirectory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ class DirectoryWarmer implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
-	private ScheduledFuture<?> schedule;
+	private @Nullable ScheduledFuture<?> schedule;
 
 	DirectoryWarmer(SupabaseChannelDirectory directory, AuthSettings settings, TaskScheduler scheduler) {
 		this.directory = directory;
@@ -56,7 +57,7 @@ class DirectoryWarmer implements SmartLifecycle {
 
 	private void warm() {
 		try {
-			var channels = this.directory.all().block();
+			var channels = this.directory.all().blockOptional().orElseThrow();
 			this.directory.remember(channels);
 			log.info("Channel cache warmed with {} channels", channels.size());
 		}

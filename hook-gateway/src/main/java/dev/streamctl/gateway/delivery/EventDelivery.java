@@ -8,6 +8,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +125,7 @@ public class EventDelivery implements SmartLifecycle {
 		CompletableFuture<CorrelationData.Confirm> waiting = correlation.getFuture().copy();
 		Timeout deadline = this.deadlines.newTimeout(expired -> waiting.completeExceptionally(new TimeoutException()),
 				this.deadlineNanos, TimeUnit.NANOSECONDS);
-		return waiting.handle((confirm, failure) -> {
+		return handleCompose(waiting, (confirm, failure) -> {
 			deadline.cancel();
 			if (failure == null && confirm.ack() && correlation.getReturned() == null) {
 				this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -131,7 +134,18 @@ public class EventDelivery implements SmartLifecycle {
 			}
 			explainUnconfirmed(event, confirm, failure);
 			return spoolLater(event, body, publish.withdraw() ? null : correlation);
-		}).thenCompose(outcome -> outcome);
+		});
+	}
+
+	/**
+	 * Continues with a future of {@code next} once {@code first} completes either way
+	 * (JDK 17 has no {@code handleCompose}).
+	 */
+	// handle() answers a future of a future, flattened at once
+	@SuppressWarnings("FutureReturnValueIgnored")
+	private static <T, U> CompletableFuture<U> handleCompose(CompletableFuture<T> first,
+			BiFunction<? super T, Throwable, CompletableFuture<U>> next) {
+		return first.handle(next).thenCompose(Function.identity());
 	}
 
 	private static void explainUnconfirmed(StreamEvent event, CorrelationData.Confirm confirm, Throwable failure) {
@@ -153,7 +167,8 @@ public class EventDelivery implements SmartLifecycle {
 	 * correlation of a publish that was sent but not confirmed in time, whose late
 	 * confirm drops the spooled copy again.
 	 */
-	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body, CorrelationData unconfirmed) {
+	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body,
+			@Nullable CorrelationData unconfirmed) {
 		try {
 			return CompletableFuture.supplyAsync(() -> toSpool(event, body, unconfirmed), this.spoolWriters);
 		}
@@ -164,7 +179,7 @@ public class EventDelivery implements SmartLifecycle {
 		}
 	}
 
-	private DeliveryOutcome toSpool(StreamEvent event, byte[] body, CorrelationData unconfirmed) {
+	private DeliveryOutcome toSpool(StreamEvent event, byte[] body, @Nullable CorrelationData unconfirmed) {
 		try {
 			this.spool.append(event.eventId(), stream(event), body);
 			this.spooled.increment();
@@ -180,7 +195,11 @@ public class EventDelivery implements SmartLifecycle {
 				if (confirm.ack() && unconfirmed.getReturned() == null) {
 					this.spool.remove(event.eventId());
 				}
-			}, this.spoolWriters);
+			}, this.spoolWriters).exceptionally(ex -> {
+				log.warn("Event {} stays spooled after its late confirm ({}); it may reach the broker twice",
+						event.eventId(), ex.getMessage());
+				return null;
+			});
 		}
 		return DeliveryOutcome.SPOOLED;
 	}

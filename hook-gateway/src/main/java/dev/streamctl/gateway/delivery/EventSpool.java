@@ -194,7 +194,7 @@ class EventSpool {
 					deleteQuietly(file);
 				}
 				else if (name.endsWith(SUFFIX)) {
-					String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("\\.");
+					String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("\\.", -1);
 					Entry entry = new Entry(Long.parseLong(parts[0]), UUID.fromString(parts[1]), streamOf(file), file,
 							Files.size(file));
 					add(entry);

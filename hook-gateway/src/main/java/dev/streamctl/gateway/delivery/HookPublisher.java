@@ -11,6 +11,7 @@ import dev.streamctl.common.topology.EventTopology;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ class HookPublisher implements SmartLifecycle {
 
 	private final DistributionSummary bursts;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	HookPublisher(RabbitTemplate rabbit, MeterRegistry meters) {
 		this.rabbit = rabbit;
@@ -75,7 +76,7 @@ class HookPublisher implements SmartLifecycle {
 	 * Queues an event; answers its publish, or {@code null} when the queue is full or the
 	 * publisher stopped.
 	 */
-	Publish submit(String routingKey, Message message, CorrelationData correlation) {
+	@Nullable Publish submit(String routingKey, Message message, CorrelationData correlation) {
 		Publish publish = new Publish(routingKey, message, correlation);
 		return (this.thread != null && this.queue.offer(publish)) ? publish : null;
 	}
@@ -123,10 +124,7 @@ class HookPublisher implements SmartLifecycle {
 					continue;
 				}
 				burst.add(first);
-				this.rabbit.invoke(operations -> {
-					publishWhileBusy(operations, burst);
-					return null;
-				});
+				publishOnOneChannel(burst);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -140,6 +138,16 @@ class HookPublisher implements SmartLifecycle {
 				burst.clear();
 			}
 		}
+	}
+
+	// invoke()'s callback may answer null (OperationsCallback<T extends @Nullable
+	// Object>): a bound javac 17 does not read from bytecode, so NullAway cannot see it
+	@SuppressWarnings("NullAway")
+	private void publishOnOneChannel(List<Publish> burst) {
+		this.rabbit.invoke(operations -> {
+			publishWhileBusy(operations, burst);
+			return null;
+		});
 	}
 
 	/**
@@ -236,7 +244,7 @@ class HookPublisher implements SmartLifecycle {
 		}
 
 		/** Completes the correlation as a nack: the waiting hook spools the event. */
-		private void refuse(String reason) {
+		private void refuse(@Nullable String reason) {
 			this.state.compareAndSet(QUEUED, WITHDRAWN);
 			this.correlation.getFuture().complete(new CorrelationData.Confirm(false, reason));
 		}

@@ -13,6 +13,7 @@ import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.codec.MalformedEventException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.topology.EventTopology;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ class SpoolDrainer implements SmartLifecycle {
 
 	private final DeliverySettings settings;
 
-	private ScheduledExecutorService executor;
+	private @Nullable ScheduledExecutorService executor;
 
 	private long backoffMillis;
 
@@ -71,12 +72,14 @@ class SpoolDrainer implements SmartLifecycle {
 			log.info("Resuming {} spooled events from {}", this.spool.depth(), this.spool.directory().toAbsolutePath());
 		}
 		this.executor.execute(this::connect);
-		this.executor.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
+		tickAfter(0);
 	}
 
 	@Override
 	public void stop() {
-		this.executor.shutdownNow();
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+		}
 	}
 
 	@Override
@@ -105,8 +108,14 @@ class SpoolDrainer implements SmartLifecycle {
 			pause = this.backoffMillis + ThreadLocalRandom.current().nextLong(this.backoffMillis / 2 + 1);
 			this.backoffMillis = Math.min(this.backoffMillis * 2, this.settings.drainMaxBackoff().toMillis());
 		}
-		if (!this.executor.isShutdown()) {
-			this.executor.schedule(this::tick, pause, TimeUnit.MILLISECONDS);
+		tickAfter(pause);
+	}
+
+	// the future holds nothing to look at: tick() catches and logs its own failures
+	@SuppressWarnings("FutureReturnValueIgnored")
+	private void tickAfter(long pauseMillis) {
+		if (this.executor != null && !this.executor.isShutdown()) {
+			this.executor.schedule(this::tick, pauseMillis, TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -115,8 +124,11 @@ class SpoolDrainer implements SmartLifecycle {
 	 * batch.
 	 */
 	void drain() {
-		List<EventSpool.Entry> batch;
-		while (!(batch = this.spool.oldest(this.settings.drainBatchSize())).isEmpty()) {
+		while (true) {
+			List<EventSpool.Entry> batch = this.spool.oldest(this.settings.drainBatchSize());
+			if (batch.isEmpty()) {
+				return;
+			}
 			int sent = publishBatch(batch);
 			log.info("Drained {} spooled events to the broker, {} still waiting", sent, this.spool.depth());
 		}
@@ -146,7 +158,7 @@ class SpoolDrainer implements SmartLifecycle {
 		});
 	}
 
-	private StreamEvent decode(EventSpool.Entry entry, byte[] body) {
+	private @Nullable StreamEvent decode(EventSpool.Entry entry, byte[] body) {
 		try {
 			return this.codec.decode(body);
 		}

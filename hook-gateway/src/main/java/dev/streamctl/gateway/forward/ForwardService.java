@@ -55,7 +55,7 @@ public class ForwardService {
 		}
 		Optional<Channel> channel;
 		try {
-			channel = this.directory.find(stream).block(this.auth.lookupTimeout());
+			channel = this.directory.find(stream).blockOptional(this.auth.lookupTimeout()).orElseThrow();
 		}
 		catch (RuntimeException ex) {
 			log.error("Not relaying {}: its public name cannot be resolved now ({})", stream, ex.getMessage());

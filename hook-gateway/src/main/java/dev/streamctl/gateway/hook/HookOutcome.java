@@ -1,5 +1,7 @@
 package dev.streamctl.gateway.hook;
 
+import java.util.Locale;
+
 /**
  * What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks}
  * metric.
@@ -33,7 +35,7 @@ public enum HookOutcome {
 	FAILED;
 
 	public String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

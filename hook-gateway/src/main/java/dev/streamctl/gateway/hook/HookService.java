@@ -1,6 +1,7 @@
 package dev.streamctl.gateway.hook;
 
 import java.time.Clock;
+import java.util.Locale;
 
 import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.SrsSession;
@@ -117,7 +118,7 @@ public class HookService {
 	private Mono<HookOutcome> deliver(StreamEvent event) {
 		return Mono.fromFuture(this.delivery.deliver(event).thenApply(outcome -> {
 			log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(), event.session().stream(),
-					event.session().clientId(), event.eventId(), outcome.name().toLowerCase());
+					event.session().clientId(), event.eventId(), outcome.name().toLowerCase(Locale.ROOT));
 			return switch (outcome) {
 				case CONFIRMED -> HookOutcome.CONFIRMED;
 				case SPOOLED -> HookOutcome.SPOOLED;

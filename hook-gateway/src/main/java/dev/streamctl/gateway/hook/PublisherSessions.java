@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.streamctl.common.event.SrsSession;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -35,7 +36,7 @@ class PublisherSessions {
 	}
 
 	/** Ends a session; answers it if it was open, or null. */
-	synchronized SrsSession closed(String serverId, String clientId) {
+	synchronized @Nullable SrsSession closed(String serverId, String clientId) {
 		return this.open.remove(key(serverId, clientId));
 	}
 

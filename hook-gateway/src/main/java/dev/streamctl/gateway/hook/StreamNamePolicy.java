@@ -35,7 +35,7 @@ class StreamNamePolicy {
 			return StreamKey.of(name);
 		}
 		catch (IllegalArgumentException ex) {
-			throw refused(ex.getMessage().replace("stream key", "stream name"));
+			throw refused(String.valueOf(ex.getMessage()).replace("stream key", "stream name"));
 		}
 	}
 

@@ -238,6 +238,7 @@ class DeploymentFilesTest {
 		}
 	}
 
+	// SnakeYAML maps have string keys; the assertion above checks it is a map
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> service(String name) {
 		Object service = path(compose, "services", name);

@@ -1,5 +1,7 @@
 package dev.streamctl.status.apply;
 
+import java.util.Locale;
+
 /**
  * What became of one event; the {@code outcome} tag of the {@code status.events} metric.
  */
@@ -40,7 +42,7 @@ public enum Outcome {
 	}
 
 	public String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/** How the delivery is settled with the broker. */

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.srs.SrsApiException;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -135,23 +137,25 @@ public class StatusService {
 						.onErrorResume(failure -> Mono.just(new Result(in, null, failure))),
 					this.settings.concurrency())
 			.collectList()
-			.block();
+			.blockOptional()
+			.orElseThrow();
 		List<Incoming> retry = new ArrayList<>();
 		for (Result result : results) {
-			if (result.outcome() != null) {
+			Throwable failure = result.failure();
+			if (failure == null) {
 				outcomes.put(result.in().tag(), result.outcome());
 				this.health.reachable();
 			}
-			else if (isTransient(result.failure())) {
+			else if (isTransient(failure)) {
 				log.warn("Could not apply {} of {} now, will retry: {}", result.in().event().routingKey(),
-						result.in().event().session().stream(), result.failure().getMessage());
+						result.in().event().session().stream(), failure.getMessage());
 				retry.add(result.in());
 			}
 			else {
-				if (result.failure() instanceof DirectoryRejectedException rejected) {
+				if (failure instanceof DirectoryRejectedException rejected) {
 					this.health.rejected(rejected);
 				}
-				deadLetter(result.in(), result.failure().getMessage(), outcomes);
+				deadLetter(result.in(), failure.getMessage(), outcomes);
 			}
 		}
 		return retry;
@@ -202,13 +206,13 @@ public class StatusService {
 			}
 			return this.directory.write(found.get(), state, event.occurredAt()).map(result -> {
 				log.info("{} {} -> channel {} {}: {}", event.routingKey(), event.session().stream(), found.get().id(),
-						state.status(), result.name().toLowerCase());
+						state.status(), result.name().toLowerCase(Locale.ROOT));
 				return outcome(result);
 			});
 		});
 	}
 
-	private void deadLetter(Incoming in, String reason, Map<Long, Outcome> outcomes) {
+	private void deadLetter(Incoming in, @Nullable String reason, Map<Long, Outcome> outcomes) {
 		log.error("Dead-lettering {} {} of {}: {}", in.event().routingKey(), in.event().eventId(),
 				in.event().session().stream(), reason);
 		outcomes.put(in.tag(), Outcome.DEAD_LETTERED);
@@ -240,7 +244,7 @@ public class StatusService {
 		}
 	}
 
-	private record Result(Incoming in, Outcome outcome, Throwable failure) {
+	private record Result(Incoming in, @Nullable Outcome outcome, @Nullable Throwable failure) {
 	}
 
 }

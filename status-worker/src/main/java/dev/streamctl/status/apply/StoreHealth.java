@@ -1,6 +1,7 @@
 package dev.streamctl.status.apply;
 
 import dev.streamctl.common.directory.DirectoryRejectedException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
 @Component("store")
 class StoreHealth implements HealthIndicator {
 
-	private volatile DirectoryRejectedException rejection;
+	private volatile @Nullable DirectoryRejectedException rejection;
 
 	void rejected(DirectoryRejectedException ex) {
 		this.rejection = ex;
@@ -29,7 +30,7 @@ class StoreHealth implements HealthIndicator {
 		DirectoryRejectedException current = this.rejection;
 		return (current == null) ? Health.up().build()
 				: Health.down()
-					.withDetail("error", current.getMessage())
+					.withDetail("error", String.valueOf(current.getMessage()))
 					.withDetail("status", current.status())
 					.build();
 	}

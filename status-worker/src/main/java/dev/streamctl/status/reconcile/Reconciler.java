@@ -23,6 +23,7 @@ import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.ConfirmedSender;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ class Reconciler implements SmartLifecycle {
 
 	private final Clock clock = Clock.systemUTC();
 
-	private ScheduledFuture<?> schedule;
+	private @Nullable ScheduledFuture<?> schedule;
 
 	private Instant lastRenewal = Instant.EPOCH;
 
@@ -120,7 +121,8 @@ class Reconciler implements SmartLifecycle {
 		for (URI api : this.srs.apis()) {
 			try {
 				this.srs.streams(api)
-					.block()
+					.blockOptional()
+					.orElseThrow()
 					.stream()
 					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
 					.forEach(publishing::add);
@@ -145,7 +147,7 @@ class Reconciler implements SmartLifecycle {
 			catch (IllegalArgumentException ex) {
 				continue;
 			}
-			Channel channel = this.directory.find(key).block().orElse(null);
+			Channel channel = this.directory.find(key).blockOptional().orElseThrow().orElse(null);
 			if (channel != null && !channel.live()) {
 				SrsSession session = new SrsSession(stream.serverId(), "", stream.clientId(), stream.streamId(), "",
 						stream.app(), key, "", "");
@@ -163,7 +165,7 @@ class Reconciler implements SmartLifecycle {
 		Instant settled = this.clock.instant().minus(this.settings.grace());
 		String app = this.settings.apps().iterator().next();
 		int corrected = 0;
-		for (Channel channel : this.directory.live().block()) {
+		for (Channel channel : this.directory.live().blockOptional().orElseThrow()) {
 			boolean quietLongEnough = channel.modified() == null || channel.modified().isBefore(settled);
 			if (!active.contains(channel.streamKey().value()) && quietLongEnough) {
 				SrsSession session = new SrsSession("", "", "", "", "", app, channel.streamKey(), "", "");

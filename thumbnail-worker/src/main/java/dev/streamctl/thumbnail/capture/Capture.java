@@ -11,6 +11,7 @@ import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegCommand;
 import dev.streamctl.thumbnail.capture.ffmpeg.FfmpegProcess;
 import dev.streamctl.thumbnail.capture.ffmpeg.JpegFrames;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +41,15 @@ final class Capture implements Runnable {
 
 	private volatile StreamPublished session;
 
-	private volatile FfmpegProcess process;
+	private volatile @Nullable FfmpegProcess process;
 
-	private volatile Instant lastFrame;
+	private volatile @Nullable Instant lastFrame;
 
 	private volatile boolean stopping;
 
 	private volatile boolean gaveUp;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	Capture(CaptureJob job, Channel channel, CaptureSettings settings, ThumbnailFiles files, CaptureMetrics metrics,
 			Predicate<Capture> streamGone) {
@@ -114,7 +115,7 @@ final class Capture implements Runnable {
 	}
 
 	/** One run of FFmpeg; answers null when it delivered frames, else why it failed. */
-	private String runOnce(List<String> command) {
+	private @Nullable String runOnce(List<String> command) {
 		FfmpegProcess ffmpeg;
 		try {
 			ffmpeg = FfmpegProcess.start(command);
@@ -223,7 +224,7 @@ final class Capture implements Runnable {
 	}
 
 	/** When the last thumbnail was written, or null. */
-	Instant lastFrame() {
+	@Nullable Instant lastFrame() {
 		return this.lastFrame;
 	}
 
@@ -231,7 +232,7 @@ final class Capture implements Runnable {
 		return this.settings.interval().multipliedBy(this.settings.stallIntervals());
 	}
 
-	private String masked(String text) {
+	private String masked(@Nullable String text) {
 		String key = this.session.session().stream().value();
 		return (text == null) ? "" : text.replace(key, this.session.session().stream().masked());
 	}

@@ -10,6 +10,7 @@ import dev.streamctl.common.directory.SupabaseSettings;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.common.topology.ThumbnailTopology;
 import com.rabbitmq.client.ShutdownSignalException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.BindingBuilder;
@@ -116,7 +117,7 @@ class CaptureConfiguration {
 	ConnectionListener captureConnectionWatch(AbstractConnectionFactory connectionFactory, CaptureService captures) {
 		ConnectionListener listener = new ConnectionListener() {
 			@Override
-			public void onCreate(Connection connection) {
+			public void onCreate(@Nullable Connection connection) {
 			}
 
 			@Override

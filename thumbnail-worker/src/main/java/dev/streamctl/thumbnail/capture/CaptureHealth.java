@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamctl.thumbnail.capture.ffmpeg.Leftovers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ class CaptureHealth implements HealthIndicator {
 
 	private final ThumbnailFiles files;
 
-	private final String ffmpegProblem;
+	private final @Nullable String ffmpegProblem;
 
 	CaptureHealth(ThumbnailFiles files, CaptureSettings settings) {
 		this.files = files;
@@ -49,7 +50,7 @@ class CaptureHealth implements HealthIndicator {
 		return Health.up().build();
 	}
 
-	private static String checkFfmpeg(String ffmpeg) {
+	private static @Nullable String checkFfmpeg(String ffmpeg) {
 		try {
 			Process version = new ProcessBuilder(List.of(ffmpeg, "-version")).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -18,6 +18,7 @@ import dev.streamctl.common.srs.SrsApiException;
 import dev.streamctl.thumbnail.srs.SrsStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public class CaptureService implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
-	private ScheduledFuture<?> watchdog;
+	private @Nullable ScheduledFuture<?> watchdog;
 
 	CaptureService(ChannelDirectory directory, CaptureLock lock, JobSettlement settlement, ThumbnailFiles files,
 			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
@@ -100,7 +101,7 @@ public class CaptureService implements SmartLifecycle {
 		}
 		Optional<Channel> channel;
 		try {
-			channel = this.directory.find(event.session().stream()).block(LOOKUP_TIMEOUT);
+			channel = this.directory.find(event.session().stream()).blockOptional(LOOKUP_TIMEOUT).orElseThrow();
 		}
 		catch (DirectoryException ex) {
 			log.warn("Cannot look up the channel of {} now: {}", event.session().stream(), ex.getMessage());

@@ -35,6 +35,7 @@ public class SrsStreams {
 	}
 
 	/**
+	 * Whether one of the servers lists the stream as publishing.
 	 * @throws dev.streamctl.common.srs.SrsApiException when a server cannot be read
 	 */
 	public boolean isPublishing(StreamPublished published) {

@@ -122,6 +122,7 @@ enum Column {
 	 * Orders two non-null values of this column as PostgreSQL does (text in code-unit
 	 * order, as collation C).
 	 */
+	// a column holds values of one Comparable type, known only at run time
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	int compare(Object left, Object right) {
 		return ((Comparable) left).compareTo(right);

@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import dev.streamctl.gateway.hook.HookOutcome;
 import dev.streamctl.gateway.hook.HookRejectedException;
 import dev.streamctl.gateway.hook.HookSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -19,7 +20,7 @@ import org.springframework.stereotype.Component;
 @Component
 class HookSecret {
 
-	private final byte[] expectedDigest;
+	private final byte @Nullable [] expectedDigest;
 
 	HookSecret(HookSettings settings) {
 		this.expectedDigest = settings.requiresSecret() ? digest(settings.secret()) : null;
@@ -29,7 +30,7 @@ class HookSecret {
 		return this.expectedDigest != null;
 	}
 
-	void check(String given) {
+	void check(@Nullable String given) {
 		if (this.expectedDigest == null) {
 			return;
 		}

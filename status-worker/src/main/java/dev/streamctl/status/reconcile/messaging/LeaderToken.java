@@ -6,6 +6,7 @@ import java.util.Properties;
 import com.rabbitmq.client.Channel;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.status.reconcile.Leadership;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ class LeaderToken implements Leadership {
 
 	private final AmqpAdmin admin;
 
-	private Channel heldOn;
+	private @Nullable Channel heldOn;
 
 	private long heldTag;
 
@@ -90,8 +91,9 @@ class LeaderToken implements Leadership {
 	@EventListener(ApplicationReadyEvent.class)
 	void ensureToken() {
 		Properties queue = this.admin.getQueueProperties(StatusTopology.LEADER_QUEUE);
-		if (queue != null && !isLeader() && ((Number) queue.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).intValue() == 0
-				&& ((Number) queue.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).intValue() <= 1) {
+		if (queue != null && !isLeader() && queue.get(RabbitAdmin.QUEUE_MESSAGE_COUNT) instanceof Number messages
+				&& messages.intValue() == 0 && queue.get(RabbitAdmin.QUEUE_CONSUMER_COUNT) instanceof Number consumers
+				&& consumers.intValue() <= 1) {
 			publishToken();
 		}
 	}

@@ -32,6 +32,8 @@ class FfmpegCommandTest {
 	}
 
 	@Test
+	// the stream is a resource only to be published while FFmpeg reads it
+	@SuppressWarnings("try")
 	void theQuickFirstFrameRunWritesOneScaledJpegAndExits() throws Exception {
 		String url = rtmp.url("live", "quickfirst");
 		try (SyntheticStream stream = SyntheticStream.small(url);
