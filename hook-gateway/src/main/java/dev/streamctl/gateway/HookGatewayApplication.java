@@ -10,7 +10,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class HookGatewayApplication {
 
-	/** Reactor Netty's default, at least 4 event loops, only adds thread switches on a 2-core machine. */
+	/**
+	 * Reactor Netty's default, at least 4 event loops, only adds thread switches on a
+	 * 2-core machine.
+	 */
 	static final String IO_WORKER_COUNT = "reactor.netty.ioWorkerCount";
 
 	public static void main(String[] args) {

@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The whole pipeline without containers: gateway, status worker and thumbnail worker as real processes, the
- * real broker, real FFmpeg, nginx-rtmp standing in for SRS, and a fake Supabase. SRS's hook calls are replayed
- * from the captured fixtures with the test stream's name. It walks a stream from publish to unpublish, then
- * audits that the stream key and its token leaked nowhere.
+ * The whole pipeline without containers: gateway, status worker and thumbnail worker as
+ * real processes, the real broker, real FFmpeg, nginx-rtmp standing in for SRS, and a
+ * fake Supabase. SRS's hook calls are replayed from the captured fixtures with the test
+ * stream's name. It walks a stream from publish to unpublish, then audits that the stream
+ * key and its token leaked nowhere.
  */
 class PipelineIT {
 
@@ -77,12 +78,13 @@ class PipelineIT {
 		String publicName = new Channel(channelId, StreamKey.of(this.key), false, null).publicName();
 		Path thumbnails = Files.createDirectories(this.work.resolve("thumbnails"));
 		Path thumbnail = thumbnails.resolve(publicName + ".jpg");
-		ServiceProcess gateway = start("hook-gateway", Map.of("HOOK_SECRET", HOOK_SECRET, "TARGET_FORWARD_URL",
-				"rtmp://relay.example:1935/live", "GATEWAY_DELIVERY_SPOOL_DIRECTORY", this.work.resolve("spool").toString()));
+		ServiceProcess gateway = start("hook-gateway",
+				Map.of("HOOK_SECRET", HOOK_SECRET, "TARGET_FORWARD_URL", "rtmp://relay.example:1935/live",
+						"GATEWAY_DELIVERY_SPOOL_DIRECTORY", this.work.resolve("spool").toString()));
 		ServiceProcess status = start("status-worker", Map.of("SRS_APIS", this.srs.url().toString()));
-		ServiceProcess thumbnailer = start("thumbnail-worker", Map.of("THUMBNAIL_DIR", thumbnails.toString(),
-				"THUMBNAIL_INPUT_URL", this.rtmp.urlTemplate(), "THUMBNAIL_INTERVAL", "2s", "SRS_APIS",
-				this.srs.url().toString()));
+		ServiceProcess thumbnailer = start("thumbnail-worker",
+				Map.of("THUMBNAIL_DIR", thumbnails.toString(), "THUMBNAIL_INPUT_URL", this.rtmp.urlTemplate(),
+						"THUMBNAIL_INTERVAL", "2s", "SRS_APIS", this.srs.url().toString()));
 		List<String> answers = new ArrayList<>();
 
 		this.running.add(SyntheticStream.small(this.rtmp.url("live", this.key)));
@@ -92,11 +94,12 @@ class PipelineIT {
 		String forward = gateway.post("/srs/forward?secret=" + HOOK_SECRET, hook("forward_backend_request.json"));
 		answers.add(forward);
 
-		assertThat(forward).isEqualTo("{\"code\":0,\"data\":{\"urls\":[\"rtmp://relay.example:1935/live/" + publicName + "\"]}}");
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.store.row(channelId))
-			.containsEntry("is_on_live", true)
-			.containsEntry("last_status", "online")
-			.containsEntry("cover", publicName + ".jpg"));
+		assertThat(forward)
+			.isEqualTo("{\"code\":0,\"data\":{\"urls\":[\"rtmp://relay.example:1935/live/" + publicName + "\"]}}");
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.store.row(channelId)).containsEntry("is_on_live", true)
+				.containsEntry("last_status", "online")
+				.containsEntry("cover", publicName + ".jpg"));
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(thumbnail).exists());
 		FileTime first = Files.getLastModifiedTime(thumbnail);
 		await().atMost(Duration.ofSeconds(30))
@@ -106,9 +109,9 @@ class PipelineIT {
 		answers.add(gateway.post(hooks(), hook("on_unpublish.json")));
 		answers.add(gateway.post(hooks(), hook("on_close.json")));
 
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.store.row(channelId))
-			.containsEntry("is_on_live", false)
-			.containsEntry("last_status", "offline"));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.store.row(channelId)).containsEntry("is_on_live", false)
+				.containsEntry("last_status", "offline"));
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(capturesOf(this.key)).isZero());
 		assertThat(thumbnail).exists();
 
@@ -127,14 +130,18 @@ class PipelineIT {
 			.allSatisfy(surface -> assertThat(surface).doesNotContain(this.key, this.token));
 	}
 
-	/** Makes the store refuse the key once, so an event is dead-lettered; answers its headers. */
+	/**
+	 * Makes the store refuse the key once, so an event is dead-lettered; answers its
+	 * headers.
+	 */
 	private String deadLetterAfterAWrongKey(ServiceProcess gateway, UUID channelId) {
 		this.store.failWith(401, "{\"message\":\"Invalid API key\",\"hint\":\"Double check your Supabase key.\"}");
 		gateway.post(hooks(), hook("on_publish.json"));
 		try (TestRabbit rabbit = new TestRabbit(this.broker, this.vhost)) {
 			Message[] dead = new Message[1];
 			await().atMost(Duration.ofSeconds(30))
-				.untilAsserted(() -> assertThat(dead[0] = rabbit.receive(StatusTopology.DEAD_LETTER_QUEUE)).isNotNull());
+				.untilAsserted(
+						() -> assertThat(dead[0] = rabbit.receive(StatusTopology.DEAD_LETTER_QUEUE)).isNotNull());
 			this.store.clearFaults();
 			return dead[0].getMessageProperties().getHeaders().toString() + dead[0].getMessageProperties();
 		}

@@ -14,9 +14,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Declares a service's broker topology on every (re)connection: the union of the {@link Topology} beans the
- * service defines (the parts it uses, from {@code dev.streamctl.common.topology}), through an admin that
- * logs a declaration the broker refuses and goes on. Ordered before Boot's {@link RabbitAutoConfiguration},
+ * Declares a service's broker topology on every (re)connection: the union of the
+ * {@link Topology} beans the service defines (the parts it uses, from
+ * {@code dev.streamctl.common.topology}), through an admin that logs a declaration the
+ * broker refuses and goes on. Ordered before Boot's {@link RabbitAutoConfiguration},
  * whose plain admin then backs off.
  */
 @AutoConfiguration(before = RabbitAutoConfiguration.class)
@@ -27,9 +28,10 @@ class BrokerTopologyAutoConfiguration {
 	static final String TOPOLOGY_BEAN = "brokerTopology";
 
 	/**
-	 * An admin that does not stop at a refused declaration: an object that exists with other arguments
-	 * (the log declared by the gateway with another retention, a queue from before its arguments changed)
-	 * stays as it is, the refusal is logged, and the service starts with what exists.
+	 * An admin that does not stop at a refused declaration: an object that exists with
+	 * other arguments (the log declared by the gateway with another retention, a queue
+	 * from before its arguments changed) stays as it is, the refusal is logged, and the
+	 * service starts with what exists.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(AmqpAdmin.class)

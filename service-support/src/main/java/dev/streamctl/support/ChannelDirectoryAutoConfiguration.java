@@ -13,9 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The channel directory on Supabase, configured by {@link SupabaseSettings} ({@code supabase.*}). A service
- * that defines its own {@link ChannelDirectory} gets neither the directory nor the settings, so it needs
- * no Supabase key.
+ * The channel directory on Supabase, configured by {@link SupabaseSettings}
+ * ({@code supabase.*}). A service that defines its own {@link ChannelDirectory} gets
+ * neither the directory nor the settings, so it needs no Supabase key.
  */
 @AutoConfiguration(after = WebClientAutoConfiguration.class)
 @ConditionalOnClass(WebClient.class)

@@ -6,7 +6,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** The codec of the events on the wire, shared by every publisher and listener of a service. */
+/**
+ * The codec of the events on the wire, shared by every publisher and listener of a
+ * service.
+ */
 @AutoConfiguration
 class EventCodecAutoConfiguration {
 

@@ -51,7 +51,8 @@ class ServiceSupportAutoConfigurationTest {
 			assertThat(context.getBean(SupabaseSettings.class).key()).isEqualTo("service-key");
 			assertThat(context).hasSingleBean(AmqpAdmin.class);
 			assertThat(context.getBean(AmqpAdmin.class)).isInstanceOfSatisfying(RabbitAdmin.class,
-					admin -> assertThat(ReflectionTestUtils.getField(admin, "ignoreDeclarationExceptions")).isEqualTo(true));
+					admin -> assertThat(ReflectionTestUtils.getField(admin, "ignoreDeclarationExceptions"))
+						.isEqualTo(true));
 		});
 	}
 
@@ -60,9 +61,9 @@ class ServiceSupportAutoConfigurationTest {
 		this.runner.withUserConfiguration(StatusAndPoolParts.class).run(context -> {
 			Declarables declarables = context.getBean(BrokerTopologyAutoConfiguration.TOPOLOGY_BEAN, Declarables.class);
 
-			assertThat(names(declarables.getDeclarablesByType(Queue.class))).containsExactly(StatusTopology.EVENTS_QUEUE,
-					StatusTopology.DEAD_LETTER_QUEUE, StatusTopology.LEADER_QUEUE, ThumbnailTopology.JOBS_QUEUE,
-					ThumbnailTopology.RETRY_QUEUE);
+			assertThat(names(declarables.getDeclarablesByType(Queue.class))).containsExactly(
+					StatusTopology.EVENTS_QUEUE, StatusTopology.DEAD_LETTER_QUEUE, StatusTopology.LEADER_QUEUE,
+					ThumbnailTopology.JOBS_QUEUE, ThumbnailTopology.RETRY_QUEUE);
 			assertThat(declarables.getDeclarablesByType(Exchange.class)).extracting(Exchange::getName)
 				.containsExactly(EventTopology.EXCHANGE, StatusTopology.DEAD_LETTER_EXCHANGE);
 			assertThat(declarables.getDeclarablesByType(Queue.class).get(0).getArguments())
@@ -80,25 +81,25 @@ class ServiceSupportAutoConfigurationTest {
 
 	@Test
 	void backsOffWhereTheServiceDefinesItsOwn() {
-		this.runner.withUserConfiguration(OwnBeans.class)
-			.withPropertyValues("supabase.key=")
-			.run(context -> {
-				assertThat(context).hasNotFailed();
-				assertThat(context.getBean(EventCodec.class)).isSameAs(context.getBean(OwnBeans.class).codec);
-				assertThat(context).hasSingleBean(ChannelDirectory.class).doesNotHaveBean(SupabaseSettings.class);
-				assertThat(context.getBean(ChannelDirectory.class)).isSameAs(context.getBean("ownDirectory"));
-				assertThat(context).hasSingleBean(AmqpAdmin.class);
-				assertThat(context.getBean(AmqpAdmin.class)).isSameAs(context.getBean("ownAdmin"));
-				assertThat(context.getBean(BrokerTopologyAutoConfiguration.TOPOLOGY_BEAN)).isSameAs(context.getBean(OwnBeans.class).topology);
-			});
+		this.runner.withUserConfiguration(OwnBeans.class).withPropertyValues("supabase.key=").run(context -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(EventCodec.class)).isSameAs(context.getBean(OwnBeans.class).codec);
+			assertThat(context).hasSingleBean(ChannelDirectory.class).doesNotHaveBean(SupabaseSettings.class);
+			assertThat(context.getBean(ChannelDirectory.class)).isSameAs(context.getBean("ownDirectory"));
+			assertThat(context).hasSingleBean(AmqpAdmin.class);
+			assertThat(context.getBean(AmqpAdmin.class)).isSameAs(context.getBean("ownAdmin"));
+			assertThat(context.getBean(BrokerTopologyAutoConfiguration.TOPOLOGY_BEAN))
+				.isSameAs(context.getBean(OwnBeans.class).topology);
+		});
 	}
 
 	@Test
 	void refusesToStartWithoutTheSupabaseKeyNamingTheSetting() {
-		this.runner.withPropertyValues("supabase.key=").run(context -> assertThat(context).hasFailed()
-			.getFailure()
-			.rootCause()
-			.hasMessageContaining("supabase.key"));
+		this.runner.withPropertyValues("supabase.key=")
+			.run(context -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("supabase.key"));
 	}
 
 	private static List<String> names(List<Queue> queues) {
@@ -136,9 +137,10 @@ class ServiceSupportAutoConfigurationTest {
 		ChannelDirectory ownDirectory() {
 			return new SupabaseChannelDirectory(WebClient.builder(),
 					new SupabaseSettings(URI.create("http://localhost:3000"), "own-key", "channels_channel",
-							new SupabaseSettings.Columns("id", "stream_id", "is_on_live", "last_status", "cover", "modified"),
-							Duration.ofSeconds(5), 2, Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(5),
-							Duration.ofSeconds(30), 1000));
+							new SupabaseSettings.Columns("id", "stream_id", "is_on_live", "last_status", "cover",
+									"modified"),
+							Duration.ofSeconds(5), 2, Duration.ofMillis(200), Duration.ofSeconds(2),
+							Duration.ofMinutes(5), Duration.ofSeconds(30), 1000));
 		}
 
 		@Bean

@@ -38,7 +38,8 @@ class TopologyOnTheBrokerTest {
 		String vhost = this.broker.createVhost("support-refused");
 		try (TestRabbit rabbit = new TestRabbit(this.broker, vhost)) {
 			// the gateway declared the log first, with a retention of its own
-			rabbit.admin().declareQueue(TopologyDeclarables.of(EventTopology.log("1D")).getDeclarablesByType(Queue.class).get(0));
+			rabbit.admin()
+				.declareQueue(TopologyDeclarables.of(EventTopology.log("1D")).getDeclarablesByType(Queue.class).get(0));
 
 			contextOn(vhost).withUserConfiguration(EveryPart.class).run(context -> {
 				assertThat(context).hasNotFailed();
@@ -62,21 +63,22 @@ class TopologyOnTheBrokerTest {
 			for (ExchangeDefinition exchange : deployment.exchanges()) {
 				rabbit.admin().getRabbitTemplate().execute(channel -> channel.exchangeDeclarePassive(exchange.name()));
 			}
-			assertThat(deployment.queues())
-				.allSatisfy(queue -> assertThat(rabbit.admin().getQueueInfo(queue.name())).as(queue.name()).isNotNull());
+			assertThat(deployment.queues()).allSatisfy(
+					queue -> assertThat(rabbit.admin().getQueueInfo(queue.name())).as(queue.name()).isNotNull());
 
 			RabbitAdmin strict = new RabbitAdmin(rabbit.admin().getRabbitTemplate().getConnectionFactory());
-			assertThatNoException().isThrownBy(() -> TopologyDeclarables.of(deployment).getDeclarables().forEach(declarable -> {
-				if (declarable instanceof Exchange exchange) {
-					strict.declareExchange(exchange);
-				}
-				else if (declarable instanceof Queue queue) {
-					strict.declareQueue(queue);
-				}
-				else if (declarable instanceof Binding binding) {
-					strict.declareBinding(binding);
-				}
-			}));
+			assertThatNoException()
+				.isThrownBy(() -> TopologyDeclarables.of(deployment).getDeclarables().forEach(declarable -> {
+					if (declarable instanceof Exchange exchange) {
+						strict.declareExchange(exchange);
+					}
+					else if (declarable instanceof Queue queue) {
+						strict.declareQueue(queue);
+					}
+					else if (declarable instanceof Binding binding) {
+						strict.declareBinding(binding);
+					}
+				}));
 		}
 		finally {
 			this.broker.deleteVhost(vhost);
@@ -85,7 +87,8 @@ class TopologyOnTheBrokerTest {
 
 	private ApplicationContextRunner contextOn(String vhost) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, BrokerTopologyAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(RabbitAutoConfiguration.class, BrokerTopologyAutoConfiguration.class))
 			.withPropertyValues(this.broker.springProperties(vhost)
 				.entrySet()
 				.stream()

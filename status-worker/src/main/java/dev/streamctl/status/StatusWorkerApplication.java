@@ -9,8 +9,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * The status worker. {@code java -jar status-worker.jar} consumes events and reconciles;
- * {@code java -jar status-worker.jar replay --status.replay.from=<instant or interval>} re-applies events
- * from the {@code srs.events.log} stream and exits.
+ * {@code java -jar status-worker.jar replay --status.replay.from=<instant or interval>}
+ * re-applies events from the {@code srs.events.log} stream and exits.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

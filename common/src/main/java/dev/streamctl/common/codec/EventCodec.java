@@ -7,9 +7,10 @@ import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns {@link StreamEvent}s into the JSON that travels on the broker and back. Thread-safe. Reading
- * rejects what the contract does not allow (unknown type, wrong schema version, missing field) with a
- * {@link MalformedEventException} whose message names the problem.
+ * Turns {@link StreamEvent}s into the JSON that travels on the broker and back.
+ * Thread-safe. Reading rejects what the contract does not allow (unknown type, wrong
+ * schema version, missing field) with a {@link MalformedEventException} whose message
+ * names the problem.
  */
 public final class EventCodec {
 

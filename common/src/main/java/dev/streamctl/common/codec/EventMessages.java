@@ -9,8 +9,9 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 
 /**
- * The AMQP message of an event, as {@code docs/events.md} describes it: persistent, {@code message_id} the
- * event id, {@code type} the routing key, JSON body. No header carries the stream key.
+ * The AMQP message of an event, as {@code docs/events.md} describes it: persistent,
+ * {@code message_id} the event id, {@code type} the routing key, JSON body. No header
+ * carries the stream key.
  */
 public final class EventMessages {
 

@@ -9,13 +9,15 @@ import java.util.Objects;
 import java.util.UUID;
 
 import dev.streamctl.common.event.StreamKey;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A row of the channel table: the channel's id, its secret stream key and its live state as stored.
+ * A row of the channel table: the channel's id, its secret stream key and its live state
+ * as stored.
  *
  * @param modified when the row last changed, or null when it never did
  */
-public record Channel(UUID id, StreamKey streamKey, boolean live, Instant modified) {
+public record Channel(UUID id, StreamKey streamKey, boolean live, @Nullable Instant modified) {
 
 	public Channel {
 		Objects.requireNonNull(id, "id is required");
@@ -23,12 +25,14 @@ public record Channel(UUID id, StreamKey streamKey, boolean live, Instant modifi
 	}
 
 	/**
-	 * The channel's public name: the lowercase hex MD5 of its UUID in canonical text form. Thumbnails,
-	 * covers and relays use it so that no public URL carries the stream key.
+	 * The channel's public name: the lowercase hex MD5 of its UUID in canonical text
+	 * form. Thumbnails, covers and relays use it so that no public URL carries the stream
+	 * key.
 	 */
 	public String publicName() {
 		try {
-			byte[] digest = MessageDigest.getInstance("MD5").digest(this.id.toString().getBytes(StandardCharsets.US_ASCII));
+			byte[] digest = MessageDigest.getInstance("MD5")
+				.digest(this.id.toString().getBytes(StandardCharsets.US_ASCII));
 			return HexFormat.of().formatHex(digest);
 		}
 		catch (NoSuchAlgorithmException ex) {

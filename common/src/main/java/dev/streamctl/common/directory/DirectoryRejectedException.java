@@ -1,8 +1,8 @@
 package dev.streamctl.common.directory;
 
 /**
- * The store refused the request in a way that asking again will not change: a wrong or read-only key, a
- * table or column that does not exist. Needs an operator.
+ * The store refused the request in a way that asking again will not change: a wrong or
+ * read-only key, a table or column that does not exist. Needs an operator.
  */
 public final class DirectoryRejectedException extends DirectoryException {
 
@@ -16,7 +16,10 @@ public final class DirectoryRejectedException extends DirectoryException {
 		this.code = code;
 	}
 
-	/** The HTTP status, or 0 when the refusal was found otherwise (a write hidden by row-level security). */
+	/**
+	 * The HTTP status, or 0 when the refusal was found otherwise (a write hidden by
+	 * row-level security).
+	 */
 	public int status() {
 		return this.status;
 	}

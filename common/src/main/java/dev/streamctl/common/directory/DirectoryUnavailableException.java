@@ -1,12 +1,14 @@
 package dev.streamctl.common.directory;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * The store did not answer, or answered that it cannot now (timeout, refused connection, 5xx, 429), after
- * the client's own retries. Worth retrying later.
+ * The store did not answer, or answered that it cannot now (timeout, refused connection,
+ * 5xx, 429), after the client's own retries. Worth retrying later.
  */
 public final class DirectoryUnavailableException extends DirectoryException {
 
-	public DirectoryUnavailableException(String message, Throwable cause) {
+	public DirectoryUnavailableException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

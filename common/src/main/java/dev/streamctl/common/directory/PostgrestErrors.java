@@ -8,9 +8,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Maps PostgREST's answers to outcomes: 408, 429 and 5xx are transient; any other 4xx is permanent, with a
- * message that names the cause and the fix. Quoted values in PostgREST's messages are masked, since they
- * can echo a filter value such as a stream key.
+ * Maps PostgREST's answers to outcomes: 408, 429 and 5xx are transient; any other 4xx is
+ * permanent, with a message that names the cause and the fix. Quoted values in
+ * PostgREST's messages are masked, since they can echo a filter value such as a stream
+ * key.
  */
 final class PostgrestErrors {
 

@@ -20,6 +20,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.streamctl.common.event.StreamKey;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,11 +33,12 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * {@link ChannelDirectory} on Supabase's REST API (PostgREST). It owns the timeouts, the mapping of
- * answers to outcomes ({@link PostgrestErrors}) and the retry policy: a transient failure is tried again
- * {@link SupabaseSettings#retries()} times with exponential backoff and jitter. Filter values travel as
- * strictly encoded URI variables, since PostgREST reads a literal {@code +} as a space. Lookups by key are
- * cached, found and not found each for their own time; concurrent lookups of one key share one request.
+ * {@link ChannelDirectory} on Supabase's REST API (PostgREST). It owns the timeouts, the
+ * mapping of answers to outcomes ({@link PostgrestErrors}) and the retry policy: a
+ * transient failure is tried again {@link SupabaseSettings#retries()} times with
+ * exponential backoff and jitter. Filter values travel as strictly encoded URI variables,
+ * since PostgREST reads a literal {@code +} as a space. Lookups by key are cached, found
+ * and not found each for their own time; concurrent lookups of one key share one request.
  */
 public final class SupabaseChannelDirectory implements ChannelDirectory {
 
@@ -45,8 +47,9 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 	private static final int PAGE_SIZE = 1000;
 
 	/**
-	 * Most keys in one {@code in.(...)} lookup, and most characters they take in the URL once quoted and
-	 * encoded: the request line stays well under the 8 KiB that proxies in front of PostgREST commonly allow.
+	 * Most keys in one {@code in.(...)} lookup, and most characters they take in the URL
+	 * once quoted and encoded: the request line stays well under the 8 KiB that proxies
+	 * in front of PostgREST commonly allow.
 	 */
 	static final int LOOKUP_CHUNK_KEYS = 100;
 
@@ -82,8 +85,9 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 	}
 
 	/**
-	 * Looks up the keys the cache does not know with one {@code in.(...)} request per chunk of keys, instead of
-	 * one request per key; the answers are cached like {@link #find}'s.
+	 * Looks up the keys the cache does not know with one {@code in.(...)} request per
+	 * chunk of keys, instead of one request per key; the answers are cached like
+	 * {@link #find}'s.
 	 */
 	@Override
 	public Mono<Map<StreamKey, Optional<Channel>>> findAll(Collection<StreamKey> keys) {
@@ -95,35 +99,45 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 					.toFuture()));
 	}
 
-	/** Forgets what the cache knows of a key, so the next {@link #find} asks the store. */
+	/**
+	 * Forgets what the cache knows of a key, so the next {@link #find} asks the store.
+	 */
 	public void forget(StreamKey key) {
 		this.cache.synchronous().invalidate(key);
 	}
 
 	private Mono<Optional<Channel>> fetch(StreamKey key) {
-		return call("look up a channel by stream key", this.client.get()
-			.uri(uri -> uri.path("/" + this.settings.table())
-				.queryParam("select", selectColumns())
-				.queryParam(this.columns.streamKey(), "eq.{key}")
-				.queryParam("limit", 2)
-				.build(Map.of("key", key.value()))), this::rows)
+		return call("look up a channel by stream key",
+				this.client.get()
+					.uri(uri -> uri.path("/" + this.settings.table())
+						.queryParam("select", selectColumns())
+						.queryParam(this.columns.streamKey(), "eq.{key}")
+						.queryParam("limit", 2)
+						.build(Map.of("key", key.value()))),
+				this::rows)
 			.map(rows -> {
 				if (rows.size() > 1) {
-					throw new DirectoryRejectedException(200, "", "more than one row of " + this.settings.table()
-							+ " has stream key " + key.masked() + ": make the " + this.columns.streamKey() + " column unique");
+					throw new DirectoryRejectedException(200, "",
+							"more than one row of " + this.settings.table() + " has stream key " + key.masked()
+									+ ": make the " + this.columns.streamKey() + " column unique");
 				}
 				return rows.stream().findFirst().map(this::channel);
 			});
 	}
 
-	/** One lookup of several keys: every key of the chunk in the answer, empty where no row has it. */
+	/**
+	 * One lookup of several keys: every key of the chunk in the answer, empty where no
+	 * row has it.
+	 */
 	private Mono<Map<StreamKey, Optional<Channel>>> fetchAll(List<StreamKey> chunk) {
 		String list = chunk.stream().map(key -> quoted(key.value())).collect(Collectors.joining(",", "in.(", ")"));
-		return call("look up channels by stream key", this.client.get()
-			.uri(uri -> uri.path("/" + this.settings.table())
-				.queryParam("select", selectColumns())
-				.queryParam(this.columns.streamKey(), "{keys}")
-				.build(Map.of("keys", list))), this::rows)
+		return call("look up channels by stream key",
+				this.client.get()
+					.uri(uri -> uri.path("/" + this.settings.table())
+						.queryParam("select", selectColumns())
+						.queryParam(this.columns.streamKey(), "{keys}")
+						.build(Map.of("keys", list))),
+				this::rows)
 			.map(rows -> {
 				Map<StreamKey, Optional<Channel>> found = new LinkedHashMap<>();
 				chunk.forEach(key -> found.put(key, Optional.empty()));
@@ -136,22 +150,27 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 						continue;
 					}
 					if (before.isPresent()) {
-						throw new DirectoryRejectedException(200, "", "more than one row of " + this.settings.table()
-								+ " has stream key " + channel.streamKey().masked() + ": make the "
-								+ this.columns.streamKey() + " column unique");
+						throw new DirectoryRejectedException(200, "",
+								"more than one row of " + this.settings.table() + " has stream key "
+										+ channel.streamKey().masked() + ": make the " + this.columns.streamKey()
+										+ " column unique");
 					}
 					found.put(channel.streamKey(), Optional.of(channel));
 				}
 				if (unasked) {
-					// a row whose key is none of those asked (a case-insensitive column, say): which key it answers
-					// is unknown, so the keys without a row of their own are left out, to be looked up one by one
+					// a row whose key is none of those asked (a case-insensitive column,
+					// say): which key it answers is unknown, so the keys without a row of
+					// their own are left out, to be looked up one by one
 					found.values().removeIf(Optional::isEmpty);
 				}
 				return found;
 			});
 	}
 
-	/** The keys in chunks of at most {@link #LOOKUP_CHUNK_KEYS} keys and {@link #LOOKUP_CHUNK_CHARS} URL characters. */
+	/**
+	 * The keys in chunks of at most {@link #LOOKUP_CHUNK_KEYS} keys and
+	 * {@link #LOOKUP_CHUNK_CHARS} URL characters.
+	 */
 	static List<List<StreamKey>> chunks(Collection<? extends StreamKey> keys) {
 		List<List<StreamKey>> chunks = new ArrayList<>();
 		List<StreamKey> chunk = new ArrayList<>();
@@ -172,7 +191,10 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 		return chunks;
 	}
 
-	/** A value of an {@code in.(...)} list: double-quoted, so that {@code , . : ( )} in it are taken literally. */
+	/**
+	 * A value of an {@code in.(...)} list: double-quoted, so that {@code , . : ( )} in it
+	 * are taken literally.
+	 */
 	static String quoted(String value) {
 		return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
 	}
@@ -193,26 +215,30 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 		return page("list channels", null, null, 0, new ArrayList<>());
 	}
 
-	/** Puts channels in the lookup cache, so that lookups of their keys make no request. */
+	/**
+	 * Puts channels in the lookup cache, so that lookups of their keys make no request.
+	 */
 	public void remember(List<Channel> channels) {
 		channels.forEach(channel -> this.cache.put(channel.streamKey(),
 				java.util.concurrent.CompletableFuture.completedFuture(Optional.of(channel))));
 	}
 
-	private Mono<List<Channel>> page(String what, String filterColumn, String filter, int offset, List<Channel> found) {
+	private Mono<List<Channel>> page(String what, @Nullable String filterColumn, @Nullable String filter, int offset,
+			List<Channel> found) {
 		return call(what, this.client.get().uri(uri -> {
 			uri.path("/" + this.settings.table())
 				.queryParam("select", selectColumns())
 				.queryParam("order", this.columns.id() + ".asc")
 				.queryParam("limit", PAGE_SIZE)
 				.queryParam("offset", offset);
-			if (filterColumn != null) {
+			if (filterColumn != null && filter != null) {
 				uri.queryParam(filterColumn, filter);
 			}
 			return uri.build();
 		}), this::rows).flatMap(rows -> {
 			rows.forEach(row -> found.add(channel(row)));
-			return (rows.size() < PAGE_SIZE) ? Mono.just(found) : page(what, filterColumn, filter, offset + PAGE_SIZE, found);
+			return (rows.size() < PAGE_SIZE) ? Mono.just(found)
+					: page(what, filterColumn, filter, offset + PAGE_SIZE, found);
 		});
 	}
 
@@ -227,25 +253,32 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 		}
 		body.put(this.columns.modified(), stamp.toString());
 		String modified = this.columns.modified();
-		return call("update a channel's live state", this.client.patch()
-			.uri(uri -> uri.path("/" + this.settings.table())
-				.queryParam(this.columns.id(), "eq.{id}")
-				.queryParam("or", "(" + modified + ".is.null," + modified + ".lt.{at})")
-				.queryParam("select", this.columns.id())
-				.build(Map.of("id", channel.id().toString(), "at", stamp.toString())))
-			.header("Prefer", "return=representation")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body), this::rows)
+		return call("update a channel's live state",
+				this.client.patch()
+					.uri(uri -> uri.path("/" + this.settings.table())
+						.queryParam(this.columns.id(), "eq.{id}")
+						.queryParam("or", "(" + modified + ".is.null," + modified + ".lt.{at})")
+						.queryParam("select", this.columns.id())
+						.build(Map.of("id", channel.id().toString(), "at", stamp.toString())))
+					.header("Prefer", "return=representation")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(body),
+				this::rows)
 			.flatMap(rows -> rows.isEmpty() ? explainUnchanged(channel, stamp) : Mono.just(WriteResult.APPLIED));
 	}
 
-	/** A conditional write changed nothing: the row is newer, gone, or hidden from this key's writes. */
+	/**
+	 * A conditional write changed nothing: the row is newer, gone, or hidden from this
+	 * key's writes.
+	 */
 	private Mono<WriteResult> explainUnchanged(Channel channel, Instant stamp) {
-		return call("re-read a channel after a write that changed nothing", this.client.get()
-			.uri(uri -> uri.path("/" + this.settings.table())
-				.queryParam("select", this.columns.modified())
-				.queryParam(this.columns.id(), "eq.{id}")
-				.build(Map.of("id", channel.id().toString()))), this::rows)
+		return call("re-read a channel after a write that changed nothing",
+				this.client.get()
+					.uri(uri -> uri.path("/" + this.settings.table())
+						.queryParam("select", this.columns.modified())
+						.queryParam(this.columns.id(), "eq.{id}")
+						.build(Map.of("id", channel.id().toString()))),
+				this::rows)
 			.map(rows -> {
 				if (rows.isEmpty()) {
 					forget(channel.streamKey());
@@ -266,8 +299,8 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 			.exchangeToMono(response -> response.statusCode().is2xxSuccessful() ? onSuccess.apply(response)
 					: response.bodyToMono(String.class)
 						.defaultIfEmpty("")
-						.flatMap(body -> Mono.error(PostgrestErrors.classify(response.statusCode().value(), body, what,
-								this.settings))))
+						.flatMap(body -> Mono
+							.error(PostgrestErrors.classify(response.statusCode().value(), body, what, this.settings))))
 			.timeout(timeout)
 			.onErrorMap(ex -> !(ex instanceof DirectoryException), ex -> PostgrestErrors.unreachable(what, timeout, ex))
 			.retryWhen(Retry.backoff(this.settings.retries(), this.settings.retryBackoff())
@@ -292,12 +325,13 @@ public final class SupabaseChannelDirectory implements ChannelDirectory {
 				instant(row.get(this.columns.modified())));
 	}
 
-	private static Instant instant(JsonNode value) {
+	private static @Nullable Instant instant(@Nullable JsonNode value) {
 		return (value == null || value.isNull()) ? null : OffsetDateTime.parse(value.asString()).toInstant();
 	}
 
 	private String selectColumns() {
-		return String.join(",", this.columns.id(), this.columns.streamKey(), this.columns.live(), this.columns.modified());
+		return String.join(",", this.columns.id(), this.columns.streamKey(), this.columns.live(),
+				this.columns.modified());
 	}
 
 }

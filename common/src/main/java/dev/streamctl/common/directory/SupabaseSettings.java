@@ -15,18 +15,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Where the channel table is and how to talk to it. Bound from {@code SUPABASE_URL}, {@code SUPABASE_KEY}
- * and {@code SUPABASE_*} by the services that use the directory, through service-support's channel directory
- * auto-configuration.
+ * Where the channel table is and how to talk to it. Bound from {@code SUPABASE_URL},
+ * {@code SUPABASE_KEY} and {@code SUPABASE_*} by the services that use the directory,
+ * through service-support's channel directory auto-configuration.
  *
- * @param url the project URL, e.g. {@code https://xyz.supabase.co}; REST is under {@code /rest/v1}
- * @param key the API key: writers need the service_role or a secret key, since row-level security hides
- * writes made with the anon key
+ * @param url the project URL, e.g. {@code https://xyz.supabase.co}; REST is under
+ * {@code /rest/v1}
+ * @param key the API key: writers need the service_role or a secret key, since row-level
+ * security hides writes made with the anon key
  * @param table the channel table
  * @param columns the column names
  * @param requestTimeout longest wait for one answer
- * @param retries how often a request that failed transiently is tried again before giving up
- * @param retryBackoff the first pause between tries; it doubles, with jitter, up to {@code retryMaxBackoff}
+ * @param retries how often a request that failed transiently is tried again before giving
+ * up
+ * @param retryBackoff the first pause between tries; it doubles, with jitter, up to
+ * {@code retryMaxBackoff}
  * @param retryMaxBackoff the longest pause between tries
  * @param cacheTtl how long a channel found by key is remembered
  * @param negativeCacheTtl how long a key found in no channel is remembered
@@ -34,16 +37,13 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("supabase")
-public record SupabaseSettings(@NotNull URI url, @NotBlank(message = "must be set: the Supabase service_role or secret key") String key,
+public record SupabaseSettings(@NotNull URI url,
+		@NotBlank(message = "must be set: the Supabase service_role or secret key") String key,
 		@NotBlank @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*") @DefaultValue("channels_channel") String table,
-		@Valid @NotNull @DefaultValue Columns columns,
-		@NotNull @DefaultValue("5s") Duration requestTimeout,
-		@Min(0) @Max(10) @DefaultValue("2") int retries,
-		@NotNull @DefaultValue("200ms") Duration retryBackoff,
-		@NotNull @DefaultValue("2s") Duration retryMaxBackoff,
-		@NotNull @DefaultValue("5m") Duration cacheTtl,
-		@NotNull @DefaultValue("30s") Duration negativeCacheTtl,
-		@Min(1) @DefaultValue("100000") long cacheSize) {
+		@Valid @NotNull @DefaultValue Columns columns, @NotNull @DefaultValue("5s") Duration requestTimeout,
+		@Min(0) @Max(10) @DefaultValue("2") int retries, @NotNull @DefaultValue("200ms") Duration retryBackoff,
+		@NotNull @DefaultValue("2s") Duration retryMaxBackoff, @NotNull @DefaultValue("5m") Duration cacheTtl,
+		@NotNull @DefaultValue("30s") Duration negativeCacheTtl, @Min(1) @DefaultValue("100000") long cacheSize) {
 
 	private static final String COLUMN = "[A-Za-z_][A-Za-z0-9_]*";
 

@@ -9,7 +9,10 @@ public enum WriteResult {
 	/** The row already holds a more recent state: nothing was changed. */
 	STALE,
 
-	/** The row already holds a state of exactly this time, most likely this very write: nothing was changed. */
+	/**
+	 * The row already holds a state of exactly this time, most likely this very write:
+	 * nothing was changed.
+	 */
 	DUPLICATE,
 
 	/** The channel no longer exists. */

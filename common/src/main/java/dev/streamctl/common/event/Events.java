@@ -7,8 +7,8 @@ final class Events {
 
 	static void requireSchema(int schemaVersion) {
 		if (schemaVersion != StreamEvent.SCHEMA_VERSION) {
-			throw new IllegalArgumentException("unsupported schemaVersion " + schemaVersion + ", this code reads "
-					+ StreamEvent.SCHEMA_VERSION);
+			throw new IllegalArgumentException(
+					"unsupported schemaVersion " + schemaVersion + ", this code reads " + StreamEvent.SCHEMA_VERSION);
 		}
 	}
 

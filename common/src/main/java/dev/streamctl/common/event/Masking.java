@@ -1,8 +1,8 @@
 package dev.streamctl.common.event;
 
 /**
- * Hides secrets in text meant for people: stream keys and the values of query parameters (SRS passes the
- * publisher's {@code ?token=...} through as {@code param}).
+ * Hides secrets in text meant for people: stream keys and the values of query parameters
+ * (SRS passes the publisher's {@code ?token=...} through as {@code param}).
  */
 public final class Masking {
 
@@ -13,7 +13,10 @@ public final class Masking {
 	private Masking() {
 	}
 
-	/** {@code secretKey123} becomes {@code sec***}; keys of up to six characters are hidden whole. */
+	/**
+	 * {@code secretKey123} becomes {@code sec***}; keys of up to six characters are
+	 * hidden whole.
+	 */
 	public static String key(String key) {
 		if (key == null || key.isEmpty()) {
 			return "";
@@ -21,7 +24,10 @@ public final class Masking {
 		return key.length() <= 2 * VISIBLE ? HIDDEN : key.substring(0, VISIBLE) + HIDDEN;
 	}
 
-	/** {@code ?token=abc&x=1} becomes {@code ?token=***&x=***}: names stay, values are hidden. */
+	/**
+	 * {@code ?token=abc&x=1} becomes {@code ?token=***&x=***}: names stay, values are
+	 * hidden.
+	 */
 	public static String query(String query) {
 		if (query == null || query.isEmpty()) {
 			return "";

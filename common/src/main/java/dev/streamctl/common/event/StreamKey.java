@@ -4,10 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * A streamer's secret stream key: the last path segment of {@code rtmp://host/app/<key>}. It is never
- * empty, never longer than {@value #MAX_LENGTH} characters, and holds no path separator, control or
- * whitespace character, so it is safe to put in a URL path. Deployments may narrow the allowed set
- * further. {@link #toString()} shows it masked; only {@link #value()} gives it whole.
+ * A streamer's secret stream key: the last path segment of {@code rtmp://host/app/<key>}.
+ * It is never empty, never longer than {@value #MAX_LENGTH} characters, and holds no path
+ * separator, control or whitespace character, so it is safe to put in a URL path.
+ * Deployments may narrow the allowed set further. {@link #toString()} shows it masked;
+ * only {@link #value()} gives it whole.
  */
 public record StreamKey(@JsonValue String value) {
 

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 
-/** SRS accepted a publisher for a stream (an {@code on_publish} hook answered with code 0). */
+/**
+ * SRS accepted a publisher for a stream (an {@code on_publish} hook answered with code
+ * 0).
+ */
 public record StreamPublished(int schemaVersion, UUID eventId, Instant occurredAt, EventSource source,
 		SrsSession session) implements StreamEvent {
 

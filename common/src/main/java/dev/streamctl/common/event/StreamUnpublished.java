@@ -7,10 +7,10 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * A publisher's session on a stream ended. {@link #reason()} tells whether SRS said so with
- * {@code on_unpublish}, or whether the publisher's connection closed without one: SRS accepted the
- * {@code on_publish} and then refused the stream (a second publisher on a live key, a failed forward
- * backend), so the session may never have been live.
+ * A publisher's session on a stream ended. {@link #reason()} tells whether SRS said so
+ * with {@code on_unpublish}, or whether the publisher's connection closed without one:
+ * SRS accepted the {@code on_publish} and then refused the stream (a second publisher on
+ * a live key, a failed forward backend), so the session may never have been live.
  */
 public record StreamUnpublished(int schemaVersion, UUID eventId, Instant occurredAt, EventSource source,
 		SrsSession session, Reason reason) implements StreamEvent {
@@ -33,8 +33,8 @@ public record StreamUnpublished(int schemaVersion, UUID eventId, Instant occurre
 
 	@Override
 	public StreamUnpublished replayed() {
-		return new StreamUnpublished(this.schemaVersion, this.eventId, this.occurredAt, EventSource.REPLAY, this.session,
-				this.reason);
+		return new StreamUnpublished(this.schemaVersion, this.eventId, this.occurredAt, EventSource.REPLAY,
+				this.session, this.reason);
 	}
 
 	@Override
@@ -49,7 +49,10 @@ public record StreamUnpublished(int schemaVersion, UUID eventId, Instant occurre
 		@JsonProperty("unpublished")
 		UNPUBLISHED,
 
-		/** The publisher's {@code on_close} came without an {@code on_unpublish} before it. */
+		/**
+		 * The publisher's {@code on_close} came without an {@code on_unpublish} before
+		 * it.
+		 */
 		@JsonProperty("closed-without-unpublish")
 		CLOSED_WITHOUT_UNPUBLISH,
 

@@ -13,10 +13,10 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Reads SRS's HTTP API ({@code /api/v1/streams}, paged with {@code start} and {@code count}). A listing is
- * complete or it is an {@link SrsApiException}: a timeout, an error status, a non-zero {@code code}, or
- * paging that does not move on all fail the whole listing, so that callers never take a partial answer for
- * "no stream".
+ * Reads SRS's HTTP API ({@code /api/v1/streams}, paged with {@code start} and
+ * {@code count}). A listing is complete or it is an {@link SrsApiException}: a timeout,
+ * an error status, a non-zero {@code code}, or paging that does not move on all fail the
+ * whole listing, so that callers never take a partial answer for "no stream".
  */
 public final class SrsApiClient {
 
@@ -33,7 +33,10 @@ public final class SrsApiClient {
 		this.timeout = timeout;
 	}
 
-	/** Every stream the SRS whose API is at {@code api} (e.g. {@code http://srs:1985}) holds now. */
+	/**
+	 * Every stream the SRS whose API is at {@code api} (e.g. {@code http://srs:1985})
+	 * holds now.
+	 */
 	public Mono<List<SrsStream>> streams(URI api) {
 		return page(api, 0, new ArrayList<>(), new HashSet<>());
 	}
@@ -59,11 +62,12 @@ public final class SrsApiClient {
 				for (JsonNode stream : body.path("streams")) {
 					String id = stream.path("id").asString("");
 					if (!seen.add(id)) {
-						return Mono.error(new SrsApiException("SRS API " + api + " repeated stream " + id
-								+ " across pages: its paging is not usable", null));
+						return Mono.error(new SrsApiException(
+								"SRS API " + api + " repeated stream " + id + " across pages: its paging is not usable",
+								null));
 					}
-					found.add(new SrsStream(server, id, stream.path("app").asString(""), stream.path("name").asString(""),
-							stream.path("publish").path("active").asBoolean(false),
+					found.add(new SrsStream(server, id, stream.path("app").asString(""),
+							stream.path("name").asString(""), stream.path("publish").path("active").asBoolean(false),
 							stream.path("publish").path("cid").asString("")));
 					added++;
 				}

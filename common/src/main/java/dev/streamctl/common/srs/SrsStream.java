@@ -3,7 +3,8 @@ package dev.streamctl.common.srs;
 /**
  * A stream as SRS's HTTP API lists it.
  *
- * @param serverId SRS {@code server} of the answer: the same id its hooks carry as {@code server_id}
+ * @param serverId SRS {@code server} of the answer: the same id its hooks carry as
+ * {@code server_id}
  * @param streamId SRS stream id ({@code vid-...})
  * @param app the app, e.g. {@code live}
  * @param name the stream name: the publisher's secret key

@@ -7,7 +7,8 @@ import java.util.Objects;
  *
  * @param exchange the source exchange's name
  * @param queue the destination queue's name
- * @param routingKey the routing key, or pattern for a topic exchange; empty for a fanout exchange
+ * @param routingKey the routing key, or pattern for a topic exchange; empty for a fanout
+ * exchange
  */
 public record BindingDefinition(String exchange, String queue, String routingKey) {
 

@@ -1,10 +1,11 @@
 package dev.streamctl.common.topology;
 
 /**
- * The durable objects of a deployment that {@code rabbitmq/definitions.json} declares, so that the broker
- * holds them (and keeps what is published to them) before any service starts. Every part whose shape does
- * not depend on a service's settings, with the default settings; the services declare the same again, and
- * the parametrised rest (the grace queue, control and lock queues), themselves.
+ * The durable objects of a deployment that {@code rabbitmq/definitions.json} declares, so
+ * that the broker holds them (and keeps what is published to them) before any service
+ * starts. Every part whose shape does not depend on a service's settings, with the
+ * default settings; the services declare the same again, and the parametrised rest (the
+ * grace queue, control and lock queues), themselves.
  */
 public final class DeploymentTopology {
 

@@ -6,21 +6,31 @@ import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 
 /**
- * The broker objects stream events travel through: the exchange every event is published to and the log
- * that keeps them. {@link DeploymentTopology} lists what {@code rabbitmq/definitions.json} declares.
+ * The broker objects stream events travel through: the exchange every event is published
+ * to and the log that keeps them. {@link DeploymentTopology} lists what
+ * {@code rabbitmq/definitions.json} declares.
  */
 public final class EventTopology {
 
-	/** Durable topic exchange every stream event is published to, with the event's routing key. */
+	/**
+	 * Durable topic exchange every stream event is published to, with the event's routing
+	 * key.
+	 */
 	public static final String EXCHANGE = "srs.events";
 
-	/** Durable stream queue bound to every event: the replayable log of everything that happened. */
+	/**
+	 * Durable stream queue bound to every event: the replayable log of everything that
+	 * happened.
+	 */
 	public static final String LOG_QUEUE = "srs.events.log";
 
 	/** Binding of {@link #LOG_QUEUE}: every routing key. */
 	public static final String LOG_BINDING = "#";
 
-	/** Binding pattern that matches every stream event ({@link #PUBLISHED}, {@link #UNPUBLISHED}). */
+	/**
+	 * Binding pattern that matches every stream event ({@link #PUBLISHED},
+	 * {@link #UNPUBLISHED}).
+	 */
 	public static final String EVERY_STREAM_EVENT = "stream.#";
 
 	/** How long the log keeps events unless configured otherwise ({@code x-max-age}). */
@@ -38,9 +48,9 @@ public final class EventTopology {
 	}
 
 	/**
-	 * The exchange and the log stream bound to it. Every service declares them, so that the log exists
-	 * whichever starts first; the gateway with its configured retention, the others with the default.
-	 *
+	 * The exchange and the log stream bound to it. Every service declares them, so that
+	 * the log exists whichever starts first; the gateway with its configured retention,
+	 * the others with the default.
 	 * @param retention the log's {@code x-max-age}, e.g. {@code 7D}
 	 */
 	public static Topology log(String retention) {

@@ -3,7 +3,8 @@ package dev.streamctl.common.topology;
 import java.util.Objects;
 
 /**
- * A durable exchange, neither auto-deleted nor internal: the only kind this deployment declares.
+ * A durable exchange, neither auto-deleted nor internal: the only kind this deployment
+ * declares.
  *
  * @param name the exchange's name; never the default exchange, which is not declared
  * @param type how it routes

@@ -6,16 +6,18 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A queue: its name, type, lifetime and optional arguments ({@code x-...}), exactly as it is declared.
- * Construction refuses what behaves differently across the broker versions we run (see
- * {@code docs/rabbitmq-versions.md}): a quorum queue without an explicit delivery limit (4.0 defaults it to
- * 20), a delivery limit below one (3.10 drops a message at its first return with 0 or -1, which 4.x reads
- * as "unlimited"), and a queue that is neither durable nor exclusive (refused by default from 4.3).
+ * A queue: its name, type, lifetime and optional arguments ({@code x-...}), exactly as it
+ * is declared. Construction refuses what behaves differently across the broker versions
+ * we run (see {@code docs/rabbitmq-versions.md}): a quorum queue without an explicit
+ * delivery limit (4.0 defaults it to 20), a delivery limit below one (3.10 drops a
+ * message at its first return with 0 or -1, which 4.x reads as "unlimited"), and a queue
+ * that is neither durable nor exclusive (refused by default from 4.3).
  *
  * @param name the queue's name
  * @param type the queue type; the {@code x-queue-type} argument follows from it
  * @param lifetime how long the queue lives
- * @param arguments the optional arguments other than {@code x-queue-type}, in declaration order
+ * @param arguments the optional arguments other than {@code x-queue-type}, in declaration
+ * order
  */
 public record QueueDefinition(String name, Type type, Lifetime lifetime, Map<String, Object> arguments) {
 
@@ -26,9 +28,10 @@ public record QueueDefinition(String name, Type type, Lifetime lifetime, Map<Str
 	public static final String DELIVERY_LIMIT = "x-delivery-limit";
 
 	/**
-	 * The delivery limit of a quorum queue whose messages the broker must never drop for having come back
-	 * too often (a leadership token, dead letters waiting for an operator). A large positive number rather
-	 * than -1: 4.x reads -1 as "unlimited" but 3.10 drops a message at its first return with it.
+	 * The delivery limit of a quorum queue whose messages the broker must never drop for
+	 * having come back too often (a leadership token, dead letters waiting for an
+	 * operator). A large positive number rather than -1: 4.x reads -1 as "unlimited" but
+	 * 3.10 drops a message at its first return with it.
 	 */
 	public static final int UNLIMITED_DELIVERIES = 1_000_000;
 
@@ -56,12 +59,17 @@ public record QueueDefinition(String name, Type type, Lifetime lifetime, Map<Str
 		}
 	}
 
-	/** A durable quorum queue; {@code arguments} must hold its {@value #DELIVERY_LIMIT}. */
+	/**
+	 * A durable quorum queue; {@code arguments} must hold its {@value #DELIVERY_LIMIT}.
+	 */
 	public static QueueDefinition quorum(String name, Map<String, Object> arguments) {
 		return new QueueDefinition(name, Type.QUORUM, Lifetime.DURABLE, arguments);
 	}
 
-	/** A durable stream that keeps what it holds for {@code maxAge} ({@code x-max-age}, e.g. {@code 7D}). */
+	/**
+	 * A durable stream that keeps what it holds for {@code maxAge} ({@code x-max-age},
+	 * e.g. {@code 7D}).
+	 */
 	public static QueueDefinition stream(String name, String maxAge) {
 		return new QueueDefinition(name, Type.STREAM, Lifetime.DURABLE, Map.of("x-max-age", maxAge));
 	}
@@ -71,19 +79,26 @@ public record QueueDefinition(String name, Type type, Lifetime lifetime, Map<Str
 		return new QueueDefinition(name, Type.CLASSIC, Lifetime.DURABLE, arguments);
 	}
 
-	/** A classic queue owned by the connection that declares it: others cannot use it; it dies with it. */
+	/**
+	 * A classic queue owned by the connection that declares it: others cannot use it; it
+	 * dies with it.
+	 */
 	public static QueueDefinition exclusive(String name) {
 		return new QueueDefinition(name, Type.CLASSIC, Lifetime.EXCLUSIVE, Map.of());
 	}
 
-	/** An {@link #exclusive(String) exclusive} queue that also goes when its last consumer does. */
+	/**
+	 * An {@link #exclusive(String) exclusive} queue that also goes when its last consumer
+	 * does.
+	 */
 	public static QueueDefinition exclusiveAutoDelete(String name) {
 		return new QueueDefinition(name, Type.CLASSIC, Lifetime.EXCLUSIVE_AUTO_DELETE, Map.of());
 	}
 
 	/**
-	 * The arguments as sent to the broker: {@value #QUEUE_TYPE} first (absent for a classic queue, which
-	 * is what existing classic queues were declared with), then the others in order.
+	 * The arguments as sent to the broker: {@value #QUEUE_TYPE} first (absent for a
+	 * classic queue, which is what existing classic queues were declared with), then the
+	 * others in order.
 	 */
 	public Map<String, Object> declaredArguments() {
 		Map<String, Object> declared = new LinkedHashMap<>();
@@ -124,8 +139,9 @@ public record QueueDefinition(String name, Type type, Lifetime lifetime, Map<Str
 	}
 
 	/**
-	 * How long a queue lives. There is deliberately no transient shared queue (neither durable nor
-	 * exclusive): RabbitMQ 4.x deprecates them and 4.3 refuses them by default.
+	 * How long a queue lives. There is deliberately no transient shared queue (neither
+	 * durable nor exclusive): RabbitMQ 4.x deprecates them and 4.3 refuses them by
+	 * default.
 	 */
 	public enum Lifetime {
 
@@ -135,7 +151,10 @@ public record QueueDefinition(String name, Type type, Lifetime lifetime, Map<Str
 		/** Belongs to the declaring connection and is deleted with it. */
 		EXCLUSIVE,
 
-		/** Belongs to the declaring connection, and is also deleted when its last consumer cancels. */
+		/**
+		 * Belongs to the declaring connection, and is also deleted when its last consumer
+		 * cancels.
+		 */
 		EXCLUSIVE_AUTO_DELETE
 
 	}

@@ -7,34 +7,45 @@ import java.util.Map;
 
 /**
  * The broker objects of the status worker. {@link DeploymentTopology} lists what
- * {@code rabbitmq/definitions.json} declares: all of these but the grace queue, whose name depends on the
- * configured grace.
+ * {@code rabbitmq/definitions.json} declares: all of these but the grace queue, whose
+ * name depends on the configured grace.
  */
 public final class StatusTopology {
 
 	/**
-	 * Quorum queue of stream events to apply to the store, bound to {@link EventTopology#EXCHANGE} with
-	 * {@link EventTopology#EVERY_STREAM_EVENT}; single active consumer, so events are applied in order while
-	 * a second instance stands by.
+	 * Quorum queue of stream events to apply to the store, bound to
+	 * {@link EventTopology#EXCHANGE} with {@link EventTopology#EVERY_STREAM_EVENT};
+	 * single active consumer, so events are applied in order while a second instance
+	 * stands by.
 	 */
 	public static final String EVENTS_QUEUE = "status.events";
 
 	/** Fanout exchange that takes what {@link #EVENTS_QUEUE} dead-letters. */
 	public static final String DEAD_LETTER_EXCHANGE = "status.dlx";
 
-	/** Quorum queue of events that could not be applied; re-drive them once the cause is fixed. */
+	/**
+	 * Quorum queue of events that could not be applied; re-drive them once the cause is
+	 * fixed.
+	 */
 	public static final String DEAD_LETTER_QUEUE = "status.events.dlq";
 
-	/** Redeliveries of one event (crashes included) after which the broker dead-letters it. */
+	/**
+	 * Redeliveries of one event (crashes included) after which the broker dead-letters
+	 * it.
+	 */
 	public static final int DELIVERY_LIMIT = 10;
 
 	/**
-	 * Prefix of the queue that holds unpublish events for the reconnect grace; the full name ends in the
-	 * grace in milliseconds (its {@code x-message-ttl}), so changing the grace declares a new queue.
+	 * Prefix of the queue that holds unpublish events for the reconnect grace; the full
+	 * name ends in the grace in milliseconds (its {@code x-message-ttl}), so changing the
+	 * grace declares a new queue.
 	 */
 	public static final String GRACE_QUEUE_PREFIX = "status.grace.";
 
-	/** Quorum queue with single active consumer whose token marks the one instance that reconciles. */
+	/**
+	 * Quorum queue with single active consumer whose token marks the one instance that
+	 * reconciles.
+	 */
 	public static final String LEADER_QUEUE = "status.leader";
 
 	private StatusTopology() {
@@ -45,10 +56,11 @@ public final class StatusTopology {
 	}
 
 	/**
-	 * The events queue with its dead-letter exchange and queue, and the leader queue. The dead-letter queue
-	 * and the leader queue never drop a message for its returns ({@link QueueDefinition#UNLIMITED_DELIVERIES}):
-	 * a dead letter waits for an operator however often it is looked at, and the leader token comes back
-	 * each time a leader dies; losing either loses data or leadership silently.
+	 * The events queue with its dead-letter exchange and queue, and the leader queue. The
+	 * dead-letter queue and the leader queue never drop a message for its returns
+	 * ({@link QueueDefinition#UNLIMITED_DELIVERIES}): a dead letter waits for an operator
+	 * however often it is looked at, and the leader token comes back each time a leader
+	 * dies; losing either loses data or leadership silently.
 	 */
 	public static Topology queues() {
 		Map<String, Object> events = new LinkedHashMap<>();
@@ -70,8 +82,9 @@ public final class StatusTopology {
 	}
 
 	/**
-	 * The queue where an unpublish waits out the reconnect grace: a classic queue whose messages expire
-	 * after the grace into {@link #EVENTS_QUEUE}, through the default exchange.
+	 * The queue where an unpublish waits out the reconnect grace: a classic queue whose
+	 * messages expire after the grace into {@link #EVENTS_QUEUE}, through the default
+	 * exchange.
 	 */
 	public static Topology grace(Duration grace) {
 		long millis = grace.toMillis();

@@ -9,10 +9,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * A set of broker objects declared together: exchanges, queues and the bindings between them. A part is
- * self-contained (each binding's exchange and queue are in it), so it can be declared on its own; it holds
- * each object once, and two objects of one kind never share a name. Parts combine with {@link #plus(Topology)}; the services turn theirs into
- * declarations, and {@code rabbitmq/definitions.json} holds {@link DeploymentTopology#definitions()}.
+ * A set of broker objects declared together: exchanges, queues and the bindings between
+ * them. A part is self-contained (each binding's exchange and queue are in it), so it can
+ * be declared on its own; it holds each object once, and two objects of one kind never
+ * share a name. Parts combine with {@link #plus(Topology)}; the services turn theirs into
+ * declarations, and {@code rabbitmq/definitions.json} holds
+ * {@link DeploymentTopology#definitions()}.
  *
  * @param exchanges the exchanges, in declaration order
  * @param queues the queues, in declaration order
@@ -40,14 +42,19 @@ public record Topology(List<ExchangeDefinition> exchanges, List<QueueDefinition>
 		return new Topology(List.of(), List.of(), List.of());
 	}
 
-	/** One queue on its own, e.g. a queue that takes messages through the default exchange only. */
+	/**
+	 * One queue on its own, e.g. a queue that takes messages through the default exchange
+	 * only.
+	 */
 	public static Topology of(QueueDefinition queue) {
 		return new Topology(List.of(), List.of(queue), List.of());
 	}
 
 	/**
-	 * This part and {@code other} together, objects in order of appearance, each object once.
-	 * @throws IllegalArgumentException when both describe an exchange or queue of one name differently
+	 * This part and {@code other} together, objects in order of appearance, each object
+	 * once.
+	 * @throws IllegalArgumentException when both describe an exchange or queue of one
+	 * name differently
 	 */
 	public Topology plus(Topology other) {
 		return new Topology(concat(this.exchanges, other.exchanges), concat(this.queues, other.queues),

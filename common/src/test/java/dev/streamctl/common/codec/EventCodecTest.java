@@ -21,7 +21,8 @@ class EventCodecTest {
 
 	@Test
 	void roundTripsEveryEventType() {
-		var published = StreamPublished.of(Instant.parse("2026-11-24T10:15:30.123Z"), EventSource.SRS_HOOK, this.session);
+		var published = StreamPublished.of(Instant.parse("2026-11-24T10:15:30.123Z"), EventSource.SRS_HOOK,
+				this.session);
 		var unpublished = StreamUnpublished.of(Instant.now(), EventSource.RECONCILER, this.session,
 				StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH);
 
@@ -31,7 +32,8 @@ class EventCodecTest {
 
 	@Test
 	void writesTheRoutingKeyAsTypeAndInstantsAsIsoText() {
-		var published = StreamPublished.of(Instant.parse("2026-11-24T10:15:30.123Z"), EventSource.SRS_HOOK, this.session);
+		var published = StreamPublished.of(Instant.parse("2026-11-24T10:15:30.123Z"), EventSource.SRS_HOOK,
+				this.session);
 
 		String json = new String(this.codec.encode(published));
 
@@ -43,7 +45,8 @@ class EventCodecTest {
 
 	@Test
 	void rejectsAnUnknownSchemaVersionNamingIt() {
-		String json = new String(this.codec.encode(StreamPublished.of(Instant.now(), EventSource.SRS_HOOK, this.session)))
+		String json = new String(
+				this.codec.encode(StreamPublished.of(Instant.now(), EventSource.SRS_HOOK, this.session)))
 			.replace("\"schemaVersion\":1", "\"schemaVersion\":9");
 
 		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode(json.getBytes()))
@@ -52,19 +55,20 @@ class EventCodecTest {
 
 	@Test
 	void rejectsAnEventWithoutSessionOrOfUnknownType() {
-		assertThatExceptionOfType(MalformedEventException.class)
-			.isThrownBy(() -> this.codec.decode(
-					"{\"type\":\"stream.published\",\"schemaVersion\":1,\"eventId\":\"4f1c2b7e-9a53-4d0e-8c1e-2f6a4b8d9e01\",\"occurredAt\":\"2026-11-24T10:15:30Z\",\"source\":\"srs-hook\"}"
-						.getBytes()))
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode(
+				"{\"type\":\"stream.published\",\"schemaVersion\":1,\"eventId\":\"4f1c2b7e-9a53-4d0e-8c1e-2f6a4b8d9e01\",\"occurredAt\":\"2026-11-24T10:15:30Z\",\"source\":\"srs-hook\"}"
+					.getBytes()))
 			.withMessageContaining("session");
 		assertThatExceptionOfType(MalformedEventException.class)
 			.isThrownBy(() -> this.codec.decode("{\"type\":\"stream.exploded\"}".getBytes()));
-		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode("not json".getBytes()));
+		assertThatExceptionOfType(MalformedEventException.class)
+			.isThrownBy(() -> this.codec.decode("not json".getBytes()));
 	}
 
 	@Test
 	void rejectsAnUnsafeStreamKeyInsideAnEvent() {
-		String json = new String(this.codec.encode(StreamPublished.of(Instant.now(), EventSource.SRS_HOOK, this.session)))
+		String json = new String(
+				this.codec.encode(StreamPublished.of(Instant.now(), EventSource.SRS_HOOK, this.session)))
 			.replace("secretKey123", "../../etc");
 
 		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode(json.getBytes()))

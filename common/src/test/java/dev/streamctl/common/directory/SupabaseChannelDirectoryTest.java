@@ -74,7 +74,8 @@ class SupabaseChannelDirectoryTest {
 		Map<StreamKey, Optional<Channel>> found = directory.findAll(asked).block();
 
 		assertThat(found).hasSize(keys.size() + 1).containsEntry(StreamKey.of("nobody"), Optional.empty());
-		keys.forEach(key -> assertThat(found.get(StreamKey.of(key))).get().extracting(Channel::id).isEqualTo(ids.get(key)));
+		keys.forEach(
+				key -> assertThat(found.get(StreamKey.of(key))).get().extracting(Channel::id).isEqualTo(ids.get(key)));
 		assertThat(this.store.requests()).hasSize(1)
 			.first()
 			.satisfies(request -> assertThat(request.rawQuery()).contains("stream_id=in.%28%22a%2Bb%22%2C%22c%2Cd%22"));
@@ -94,9 +95,13 @@ class SupabaseChannelDirectoryTest {
 
 		assertThat(found.values()).hasSize(250).allMatch(Optional::isPresent);
 		assertThat(this.store.requests()).hasSize(1 + 3);
-		assertThat(this.store.requests().subList(1, 4)).allSatisfy(request -> assertThat(request.rawQuery()).contains("in.").doesNotContain("%22key-0%22"));
+		assertThat(this.store.requests().subList(1, 4))
+			.allSatisfy(request -> assertThat(request.rawQuery()).contains("in.").doesNotContain("%22key-0%22"));
 		List<StreamKey> long255 = IntStream.range(0, 30).mapToObj(i -> StreamKey.of(i + "x".repeat(250))).toList();
-		assertThat(SupabaseChannelDirectory.chunks(long255)).hasSize(2).first().asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(23);
+		assertThat(SupabaseChannelDirectory.chunks(long255)).hasSize(2)
+			.first()
+			.asInstanceOf(InstanceOfAssertFactories.LIST)
+			.hasSize(23);
 	}
 
 	@Test
@@ -118,7 +123,11 @@ class SupabaseChannelDirectoryTest {
 		assertThat(this.store.row(id)).containsEntry("is_on_live", false)
 			.containsEntry("last_status", "offline")
 			.containsEntry("cover", channel.cover());
-		RecordedRequest patch = this.store.requests().stream().filter(r -> r.method().equals("PATCH")).findFirst().orElseThrow();
+		RecordedRequest patch = this.store.requests()
+			.stream()
+			.filter(r -> r.method().equals("PATCH"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(patch.rawQuery()).contains("or=(modified.is.null,modified.lt.2026-11-24T10%3A15%3A30.123456Z)");
 	}
 
@@ -154,7 +163,8 @@ class SupabaseChannelDirectoryTest {
 
 	@Test
 	void retriesA503ThenReportsItAsTransient() {
-		this.store.failWith(503, "{\"code\":\"PGRST001\",\"details\":null,\"hint\":null,\"message\":\"Database client error\"}");
+		this.store.failWith(503,
+				"{\"code\":\"PGRST001\",\"details\":null,\"hint\":null,\"message\":\"Database client error\"}");
 
 		assertThatExceptionOfType(DirectoryUnavailableException.class)
 			.isThrownBy(() -> directory(FakePostgrest.SERVICE_KEY).find(StreamKey.of("k4")).block())
@@ -182,16 +192,17 @@ class SupabaseChannelDirectoryTest {
 
 	@Test
 	void namesTheSettingForAMissingTableOrColumn() {
-		SupabaseSettings wrongTable = settings(FakePostgrest.SERVICE_KEY, "channels", new SupabaseSettings.Columns("id",
-				"stream_id", "is_on_live", "last_status", "cover", "modified"));
+		SupabaseSettings wrongTable = settings(FakePostgrest.SERVICE_KEY, "channels",
+				new SupabaseSettings.Columns("id", "stream_id", "is_on_live", "last_status", "cover", "modified"));
 		SupabaseSettings wrongColumn = settings(FakePostgrest.SERVICE_KEY, "channels_channel",
 				new SupabaseSettings.Columns("id", "stream_key", "is_on_live", "last_status", "cover", "modified"));
 
 		assertThatExceptionOfType(DirectoryRejectedException.class)
-			.isThrownBy(() -> new SupabaseChannelDirectory(WebClient.builder(), wrongTable).find(StreamKey.of("k")).block())
+			.isThrownBy(
+					() -> new SupabaseChannelDirectory(WebClient.builder(), wrongTable).find(StreamKey.of("k")).block())
 			.withMessageContaining("SUPABASE_TABLE");
-		assertThatExceptionOfType(DirectoryRejectedException.class)
-			.isThrownBy(() -> new SupabaseChannelDirectory(WebClient.builder(), wrongColumn).find(StreamKey.of("k")).block())
+		assertThatExceptionOfType(DirectoryRejectedException.class).isThrownBy(
+				() -> new SupabaseChannelDirectory(WebClient.builder(), wrongColumn).find(StreamKey.of("k")).block())
 			.withMessageContaining("SUPABASE_COLUMNS");
 	}
 
@@ -229,8 +240,8 @@ class SupabaseChannelDirectoryTest {
 	}
 
 	private SupabaseSettings settings(String key, String table, SupabaseSettings.Columns columns, Duration timeout) {
-		return new SupabaseSettings(URI.create(this.store.url()), key, table, columns, timeout, 2,
-				Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofSeconds(30), 1000);
+		return new SupabaseSettings(URI.create(this.store.url()), key, table, columns, timeout, 2, Duration.ofMillis(5),
+				Duration.ofMillis(20), Duration.ofMinutes(5), Duration.ofSeconds(30), 1000);
 	}
 
 }

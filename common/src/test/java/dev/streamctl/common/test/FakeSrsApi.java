@@ -20,9 +20,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An SRS 6 HTTP API for tests: {@code GET /api/v1/streams?start=&count=} answers in the shape of the captured
- * {@code api_v1_streams.json}, listing the streams the test put there (each a copy of the captured live
- * stream with its name, id and publisher changed). Like SRS, a page holds at least 10 streams.
+ * An SRS 6 HTTP API for tests: {@code GET /api/v1/streams?start=&count=} answers in the
+ * shape of the captured {@code api_v1_streams.json}, listing the streams the test put
+ * there (each a copy of the captured live stream with its name, id and publisher
+ * changed). Like SRS, a page holds at least 10 streams.
  */
 public final class FakeSrsApi implements AutoCloseable {
 
@@ -78,8 +79,9 @@ public final class FakeSrsApi implements AutoCloseable {
 	}
 
 	/**
-	 * Every request answers this HTTP status (0: answer normally). A request already being answered keeps the
-	 * answer it had: wait for an effect of the change (a reconciler round counted partial) before relying on it.
+	 * Every request answers this HTTP status (0: answer normally). A request already
+	 * being answered keeps the answer it had: wait for an effect of the change (a
+	 * reconciler round counted partial) before relying on it.
 	 */
 	public void failWith(int status) {
 		this.failStatus = status;

@@ -13,8 +13,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stream events as the gateway makes them from the captured SRS hooks ({@code on_publish.json},
- * {@code on_unpublish.json}), with the stream key, client id and time a test needs.
+ * Stream events as the gateway makes them from the captured SRS hooks
+ * ({@code on_publish.json}, {@code on_unpublish.json}), with the stream key, client id
+ * and time a test needs.
  */
 public final class FixtureEvents {
 
@@ -24,7 +25,8 @@ public final class FixtureEvents {
 	}
 
 	public static StreamPublished published(String key, String clientId, Instant at) {
-		return new StreamPublished(1, UUID.randomUUID(), at, EventSource.SRS_HOOK, session("on_publish.json", key, clientId));
+		return new StreamPublished(1, UUID.randomUUID(), at, EventSource.SRS_HOOK,
+				session("on_publish.json", key, clientId));
 	}
 
 	public static StreamUnpublished unpublished(String key, String clientId, Instant at) {
@@ -32,7 +34,10 @@ public final class FixtureEvents {
 				session("on_unpublish.json", key, clientId), StreamUnpublished.Reason.UNPUBLISHED);
 	}
 
-	/** What the gateway makes of a publisher's {@code on_close} that came without {@code on_unpublish}. */
+	/**
+	 * What the gateway makes of a publisher's {@code on_close} that came without
+	 * {@code on_unpublish}.
+	 */
 	public static StreamUnpublished closedWithoutUnpublish(String key, String clientId, Instant at) {
 		return new StreamUnpublished(1, UUID.randomUUID(), at, EventSource.SRS_HOOK,
 				session("on_publish.json", key, clientId), StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH);

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A packaged service ({@code <module>/target/<module>.jar}) run as a real process, the way a deployment runs
- * it: configured by environment variables, on a free port, its output in a log file.
+ * A packaged service ({@code <module>/target/<module>.jar}) run as a real process, the
+ * way a deployment runs it: configured by environment variables, on a free port, its
+ * output in a log file.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -42,7 +43,10 @@ public final class ServiceProcess implements AutoCloseable {
 		this.baseUrl = "http://localhost:" + port;
 	}
 
-	/** Starts the jar with the broker's and the given environment, and waits until it is ready. */
+	/**
+	 * Starts the jar with the broker's and the given environment, and waits until it is
+	 * ready.
+	 */
 	public static ServiceProcess start(Path jar, TestBroker broker, String vhost, Map<String, String> env, Path log,
 			String... args) {
 		ServiceProcess service = launch(jar, broker, vhost, env, log, args);
@@ -98,7 +102,10 @@ public final class ServiceProcess implements AutoCloseable {
 			.POST(HttpRequest.BodyPublishers.ofString(json)));
 	}
 
-	/** Everything its actuator shows: every endpoint it exposes, and every metric one by one. */
+	/**
+	 * Everything its actuator shows: every endpoint it exposes, and every metric one by
+	 * one.
+	 */
 	public List<String> actuatorAnswers() {
 		List<String> answers = new ArrayList<>();
 		for (var link : JSON.readTree(get("/actuator")).path("_links").properties()) {
@@ -146,7 +153,8 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private String send(HttpRequest.Builder request) {
 		try {
-			return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+			return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString())
+				.body();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

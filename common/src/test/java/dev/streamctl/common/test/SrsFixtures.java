@@ -10,8 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The real SRS 6.0.157 payloads in the repository's {@code test-fixtures/srs/} (see its README), with names
- * and ids changed per test where needed.
+ * The real SRS 6.0.157 payloads in the repository's {@code test-fixtures/srs/} (see its
+ * README), with names and ids changed per test where needed.
  */
 public final class SrsFixtures {
 
@@ -44,8 +44,9 @@ public final class SrsFixtures {
 	}
 
 	/**
-	 * A fixture with some of its top-level fields replaced, e.g. {@code Map.of("stream", "k1", "client_id", "c1")};
-	 * a field the fixture does not have is not added, so every body keeps the shape SRS gave it.
+	 * A fixture with some of its top-level fields replaced, e.g.
+	 * {@code Map.of("stream", "k1", "client_id", "c1")}; a field the fixture does not
+	 * have is not added, so every body keeps the shape SRS gave it.
 	 */
 	public static String with(String name, Map<String, String> replacements) {
 		ObjectNode body = (ObjectNode) JSON.readTree(raw(name));

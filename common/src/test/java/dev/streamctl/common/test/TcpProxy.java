@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy a test controls, to take a remote away from the code under test without touching what other
- * tests use. {@link #cut()} drops every connection and refuses new ones; {@link #restore()} listens again on
- * the same port.
+ * A TCP proxy a test controls, to take a remote away from the code under test without
+ * touching what other tests use. {@link #cut()} drops every connection and refuses new
+ * ones; {@link #restore()} listens again on the same port.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -86,7 +86,8 @@ public final class TcpProxy implements AutoCloseable {
 					pipe(upstream, client);
 				}
 				catch (IOException ex) {
-					// closed by cut(), or the target refused: the client sees its connection end
+					// closed by cut(), or the target refused: the client sees its
+					// connection end
 					closeQuietly(client);
 				}
 			}

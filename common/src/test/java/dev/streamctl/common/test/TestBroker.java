@@ -22,9 +22,10 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The real RabbitMQ the integration tests use, picked once per JVM: the broker named by
  * {@code TEST_RABBITMQ_HOST} (with {@code _PORT}, {@code _USERNAME}, {@code _PASSWORD},
- * {@code _MANAGEMENT_URL}), else the one on localhost:5672 when it answers, else a Testcontainers broker
- * when Docker runs; with none of them tests fail saying what to start. Tests isolate themselves in a
- * vhost of their own ({@link #createVhost(String)}), made through the management API.
+ * {@code _MANAGEMENT_URL}), else the one on localhost:5672 when it answers, else a
+ * Testcontainers broker when Docker runs; with none of them tests fail saying what to
+ * start. Tests isolate themselves in a vhost of their own ({@link #createVhost(String)}),
+ * made through the management API.
  */
 public final class TestBroker {
 
@@ -63,7 +64,8 @@ public final class TestBroker {
 		if (env.containsKey("TEST_RABBITMQ_HOST")) {
 			String host = env.get("TEST_RABBITMQ_HOST");
 			return new TestBroker(host, Integer.parseInt(env.getOrDefault("TEST_RABBITMQ_PORT", "5672")),
-					env.getOrDefault("TEST_RABBITMQ_USERNAME", "guest"), env.getOrDefault("TEST_RABBITMQ_PASSWORD", "guest"),
+					env.getOrDefault("TEST_RABBITMQ_USERNAME", "guest"),
+					env.getOrDefault("TEST_RABBITMQ_PASSWORD", "guest"),
 					URI.create(env.getOrDefault("TEST_RABBITMQ_MANAGEMENT_URL", "http://" + host + ":15672")));
 		}
 		if (answers("localhost", 5672)) {
@@ -99,8 +101,9 @@ public final class TestBroker {
 	}
 
 	/**
-	 * A new, empty vhost named after the test, on which {@link #username()} may do everything. It is deleted
-	 * when the test JVM exits, after any Spring context still using it has closed.
+	 * A new, empty vhost named after the test, on which {@link #username()} may do
+	 * everything. It is deleted when the test JVM exits, after any Spring context still
+	 * using it has closed.
 	 */
 	public String createVhost(String prefix) {
 		String vhost = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -112,8 +115,9 @@ public final class TestBroker {
 	}
 
 	/**
-	 * Imports definitions (the format of {@code rabbitmq/definitions.json}) into a vhost, as the broker does at
-	 * boot with {@code load_definitions}; every object goes into {@code vhost} whatever vhost it names.
+	 * Imports definitions (the format of {@code rabbitmq/definitions.json}) into a vhost,
+	 * as the broker does at boot with {@code load_definitions}; every object goes into
+	 * {@code vhost} whatever vhost it names.
 	 */
 	public void importDefinitions(String vhost, String definitions) {
 		expect(call("POST", "/api/definitions/" + encode(vhost), definitions), "import definitions into " + vhost);
@@ -157,7 +161,8 @@ public final class TestBroker {
 			.header("Authorization", "Basic " + credentials)
 			.header("Content-Type", "application/json")
 			.timeout(Duration.ofSeconds(30))
-			.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+			.method(method,
+					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
 			.build();
 		try {
 			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

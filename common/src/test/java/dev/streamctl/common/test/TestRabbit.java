@@ -13,7 +13,10 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
-/** A test's own connection to its vhost: publishes events as the gateway does, reads and counts queues. */
+/**
+ * A test's own connection to its vhost: publishes events as the gateway does, reads and
+ * counts queues.
+ */
 public final class TestRabbit implements AutoCloseable {
 
 	private final CachingConnectionFactory connectionFactory;
@@ -34,7 +37,10 @@ public final class TestRabbit implements AutoCloseable {
 		this.admin = new RabbitAdmin(this.connectionFactory);
 	}
 
-	/** Publishes an event to the event exchange, as the gateway does, and waits for the confirm. */
+	/**
+	 * Publishes an event to the event exchange, as the gateway does, and waits for the
+	 * confirm.
+	 */
 	public void publish(StreamEvent event) {
 		send(EventTopology.EXCHANGE, event.routingKey(), EventMessages.toMessage(event, this.codec.encode(event)));
 	}

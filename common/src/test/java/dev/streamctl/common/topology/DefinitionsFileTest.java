@@ -9,10 +9,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code rabbitmq/definitions.json} is generated from {@link DeploymentTopology}: every exchange, queue (type
- * and arguments) and binding it holds comes from there, and nothing else but its vhosts. After changing the
- * topology, regenerate it with
- * {@code ./mvnw -B -q -pl common test -Dtest=DefinitionsFileTest -Dtopology.write=true} and commit both.
+ * {@code rabbitmq/definitions.json} is generated from {@link DeploymentTopology}: every
+ * exchange, queue (type and arguments) and binding it holds comes from there, and nothing
+ * else but its vhosts. After changing the topology, regenerate it with
+ * {@code ./mvnw -B -q -pl common test -Dtest=DefinitionsFileTest -Dtopology.write=true}
+ * and commit both.
  */
 class DefinitionsFileTest {
 
@@ -27,13 +28,15 @@ class DefinitionsFileTest {
 			Files.writeString(file, generated);
 		}
 
-		assertThat(Files.readString(file)).as("rabbitmq/definitions.json is generated; regenerate it with " + REGENERATE)
+		assertThat(Files.readString(file))
+			.as("rabbitmq/definitions.json is generated; regenerate it with " + REGENERATE)
 			.isEqualTo(generated);
 	}
 
 	@Test
 	void rabbitmqDefinitionsHoldTopologyAndVhostsOnly() {
-		// rabbitmq/entrypoint.sh appends the user and its permissions, and refuses a file that has either
+		// rabbitmq/entrypoint.sh appends the user and its permissions, and refuses a file
+		// that has either
 		assertThat(DefinitionsJson.read(DefinitionsJson.file()).propertyNames()).containsExactly("vhosts", "exchanges",
 				"queues", "bindings");
 	}

@@ -14,9 +14,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code rabbitmq/definitions.json} as the broker's definitions import reads it, written from a
- * {@link Topology}: the file's own {@code vhosts} part, then every exchange, queue and binding, all in the
- * vhost {@code /}. Users and permissions are not in it: {@code rabbitmq/entrypoint.sh} adds them at start.
+ * {@code rabbitmq/definitions.json} as the broker's definitions import reads it, written
+ * from a {@link Topology}: the file's own {@code vhosts} part, then every exchange, queue
+ * and binding, all in the vhost {@code /}. Users and permissions are not in it:
+ * {@code rabbitmq/entrypoint.sh} adds them at start.
  */
 final class DefinitionsJson {
 
@@ -27,14 +28,16 @@ final class DefinitionsJson {
 	private static final DefaultPrettyPrinter layout = new DefaultPrettyPrinter(Separators.createDefaultInstance()
 		.withObjectNameValueSpacing(Separators.Spacing.AFTER)
 		.withObjectEmptySeparator("")
-		.withArrayEmptySeparator(""))
-		.withArrayIndenter(new DefaultIndenter("  ", "\n"))
+		.withArrayEmptySeparator("")).withArrayIndenter(new DefaultIndenter("  ", "\n"))
 		.withObjectIndenter(new DefaultIndenter("  ", "\n"));
 
 	private DefinitionsJson() {
 	}
 
-	/** The repository's {@code rabbitmq/definitions.json}, found from the working directory upwards. */
+	/**
+	 * The repository's {@code rabbitmq/definitions.json}, found from the working
+	 * directory upwards.
+	 */
 	static Path file() {
 		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
 			Path file = dir.resolve("rabbitmq").resolve("definitions.json");
@@ -71,7 +74,8 @@ final class DefinitionsJson {
 		ArrayNode queues = root.putArray("queues");
 		for (QueueDefinition queue : topology.queues()) {
 			if (!queue.durable()) {
-				throw new IllegalArgumentException(queue.name() + " belongs to a connection: it has no place in definitions");
+				throw new IllegalArgumentException(
+						queue.name() + " belongs to a connection: it has no place in definitions");
 			}
 			ObjectNode node = queues.addObject();
 			node.put("name", queue.name());

@@ -55,8 +55,7 @@ class TopologyTest {
 
 	@Test
 	void refusesTwoDifferentQueuesOfOneName() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> EventTopology.log("7D").plus(EventTopology.log("1D")))
+		assertThatIllegalArgumentException().isThrownBy(() -> EventTopology.log("7D").plus(EventTopology.log("1D")))
 			.withMessageContaining(EventTopology.LOG_QUEUE);
 	}
 

@@ -15,14 +15,16 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Who may publish.
  *
- * @param mode {@code open}: every key (the original design); {@code known-keys}: only keys of a channel
- * @param failureMode what to decide when the channel directory cannot be asked: {@code fail-open} (streams are
- * never blocked by our infrastructure) or {@code fail-closed}
+ * @param mode {@code open}: every key (the original design); {@code known-keys}: only
+ * keys of a channel
+ * @param failureMode what to decide when the channel directory cannot be asked:
+ * {@code fail-open} (streams are never blocked by our infrastructure) or
+ * {@code fail-closed}
  * @param lookupTimeout the longest a publish waits for the directory on a cache miss
- * @param refreshInterval how often every channel is loaded into the cache (at start-up too), so a publish
- * normally makes no remote call; zero turns it off
- * @param unknownKeysPerIp unknown keys one address may try within {@code unknownKeyWindow} before its
- * publishes are refused without a lookup
+ * @param refreshInterval how often every channel is loaded into the cache (at start-up
+ * too), so a publish normally makes no remote call; zero turns it off
+ * @param unknownKeysPerIp unknown keys one address may try within
+ * {@code unknownKeyWindow} before its publishes are refused without a lookup
  * @param unknownKeyWindow the window of that count
  */
 @Validated

@@ -1,6 +1,11 @@
 package dev.streamctl.gateway.auth;
 
-/** Whether a publish may go on, and why; the {@code decision} tag of {@code gateway.auth.decisions}. */
+import java.util.Locale;
+
+/**
+ * Whether a publish may go on, and why; the {@code decision} tag of
+ * {@code gateway.auth.decisions}.
+ */
 public enum Decision {
 
 	/** Open mode: every key. */
@@ -32,7 +37,7 @@ public enum Decision {
 	}
 
 	public String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.streamctl.gateway.auth;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.streamctl.common.directory.SupabaseChannelDirectory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,8 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Loads every channel into the directory's cache at start-up and then every
- * {@link AuthSettings#refreshInterval()}, in the background, so that publishes of known keys are decided
- * from memory. A failed load is logged and tried again at the next interval.
+ * {@link AuthSettings#refreshInterval()}, in the background, so that publishes of known
+ * keys are decided from memory. A failed load is logged and tried again at the next
+ * interval.
  */
 @Component
 class DirectoryWarmer implements SmartLifecycle {
@@ -26,7 +28,7 @@ class DirectoryWarmer implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
-	private ScheduledFuture<?> schedule;
+	private @Nullable ScheduledFuture<?> schedule;
 
 	DirectoryWarmer(SupabaseChannelDirectory directory, AuthSettings settings, TaskScheduler scheduler) {
 		this.directory = directory;
@@ -55,7 +57,7 @@ class DirectoryWarmer implements SmartLifecycle {
 
 	private void warm() {
 		try {
-			var channels = this.directory.all().block();
+			var channels = this.directory.all().blockOptional().orElseThrow();
 			this.directory.remember(channels);
 			log.info("Channel cache warmed with {} channels", channels.size());
 		}

@@ -18,11 +18,13 @@ import reactor.core.publisher.Mono;
 import org.springframework.stereotype.Service;
 
 /**
- * Decides whether an {@code on_publish} may go on. In {@code known-keys} mode a key must belong to a channel:
- * the answer comes from the directory's cache (warmed by {@link DirectoryWarmer}), or from a lookup bounded by
- * {@link AuthSettings#lookupTimeout()}. When the directory cannot be asked, the failure mode decides. An
- * address that tried too many unknown keys lately is refused without a lookup, so the endpoint is no oracle
- * for guessing keys. Every decision is counted; refusals are logged with the key masked.
+ * Decides whether an {@code on_publish} may go on. In {@code known-keys} mode a key must
+ * belong to a channel: the answer comes from the directory's cache (warmed by
+ * {@link DirectoryWarmer}), or from a lookup bounded by
+ * {@link AuthSettings#lookupTimeout()}. When the directory cannot be asked, the failure
+ * mode decides. An address that tried too many unknown keys lately is refused without a
+ * lookup, so the endpoint is no oracle for guessing keys. Every decision is counted;
+ * refusals are logged with the key masked.
  */
 @Service
 public class PublishAuthorization {
@@ -40,8 +42,8 @@ public class PublishAuthorization {
 	private final Cache<String, AtomicInteger> unknownByAddress;
 
 	/**
-	 * @param clock measures {@link AuthSettings#unknownKeyWindow()}, which starts at an address's first
-	 * unknown key
+	 * @param clock measures {@link AuthSettings#unknownKeyWindow()}, which starts at an
+	 * address's first unknown key
 	 */
 	public PublishAuthorization(ChannelDirectory directory, AuthSettings settings, MeterRegistry meters, Clock clock) {
 		this.directory = directory;
@@ -55,9 +57,9 @@ public class PublishAuthorization {
 	}
 
 	/**
-	 * Decides on a publish. The answer is immediate in open mode and on a cache hit; a lookup completes it on
-	 * the directory client's threads. It never fails: a directory that cannot be asked gives the failure
-	 * mode's decision.
+	 * Decides on a publish. The answer is immediate in open mode and on a cache hit; a
+	 * lookup completes it on the directory client's threads. It never fails: a directory
+	 * that cannot be asked gives the failure mode's decision.
 	 */
 	public Mono<Decision> authorize(String address, StreamKey key) {
 		return decide(address, key).doOnNext(decision -> {
@@ -86,7 +88,10 @@ public class PublishAuthorization {
 			});
 	}
 
-	/** The clock as nanoseconds since the epoch: the time source of the unknown-key windows. */
+	/**
+	 * The clock as nanoseconds since the epoch: the time source of the unknown-key
+	 * windows.
+	 */
 	private static Ticker ticker(Clock clock) {
 		return () -> {
 			Instant now = clock.instant();

@@ -1,6 +1,7 @@
 package dev.streamctl.gateway.delivery;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +14,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether the broker can take a publish right now: connected and not blocked by a resource alarm. A hook
- * publishes directly only while this says so; otherwise it goes straight to the spool and never waits on a
- * connection attempt. The spool drainer is the one that reconnects.
+ * Whether the broker can take a publish right now: connected and not blocked by a
+ * resource alarm. A hook publishes directly only while this says so; otherwise it goes
+ * straight to the spool and never waits on a connection attempt. The spool drainer is the
+ * one that reconnects.
  */
 @Component
 class BrokerLink implements ConnectionListener {
@@ -39,7 +41,7 @@ class BrokerLink implements ConnectionListener {
 	}
 
 	@Override
-	public void onCreate(Connection connection) {
+	public void onCreate(@Nullable Connection connection) {
 		if (!this.connected) {
 			log.info("Connected to the broker; hooks publish directly again");
 		}
@@ -73,7 +75,7 @@ class BrokerLink implements ConnectionListener {
 		this.blocked = false;
 	}
 
-	private void down(String why) {
+	private void down(@Nullable String why) {
 		if (this.connected) {
 			log.warn("Lost the broker connection ({}); events go to the spool until it is back", why);
 		}

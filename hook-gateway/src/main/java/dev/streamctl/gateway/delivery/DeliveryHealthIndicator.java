@@ -5,8 +5,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Ready while events have somewhere durable to go: the broker, or a writable spool with room left. A broker
- * outage alone does not make the gateway unready: SRS must keep getting answers.
+ * Ready while events have somewhere durable to go: the broker, or a writable spool with
+ * room left. A broker outage alone does not make the gateway unready: SRS must keep
+ * getting answers.
  */
 @Component("delivery")
 class DeliveryHealthIndicator implements HealthIndicator {

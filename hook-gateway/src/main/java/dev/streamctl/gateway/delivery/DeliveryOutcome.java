@@ -1,5 +1,7 @@
 package dev.streamctl.gateway.delivery;
 
+import java.util.Locale;
+
 /** What became of an event handed to {@link EventDelivery}. */
 public enum DeliveryOutcome {
 
@@ -13,7 +15,7 @@ public enum DeliveryOutcome {
 	LOST;
 
 	String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -18,23 +18,28 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How the gateway hands events to the broker.
  *
- * @param confirmDeadline how long a hook waits for the broker's publisher confirm before the event goes to
- * the spool instead; SRS waits for the answer before it lets the streamer in
- * @param spoolDirectory where events wait, one file each, while the broker is down or slow; must survive
- * restarts (a volume in containers)
- * @param spoolMaxSize the most the spool may hold; past it events are lost, logged and counted
- * @param spoolWriters how many events may be written to the spool at once (each write forces its own file)
- * @param drainBatchSize how many spooled events are published before waiting for their confirms
- * @param drainInterval how often the spool is checked, and the first pause after a failed drain
+ * @param confirmDeadline how long a hook waits for the broker's publisher confirm before
+ * the event goes to the spool instead; SRS waits for the answer before it lets the
+ * streamer in
+ * @param spoolDirectory where events wait, one file each, while the broker is down or
+ * slow; must survive restarts (a volume in containers)
+ * @param spoolMaxSize the most the spool may hold; past it events are lost, logged and
+ * counted
+ * @param spoolWriters how many events may be written to the spool at once (each write
+ * forces its own file)
+ * @param drainBatchSize how many spooled events are published before waiting for their
+ * confirms
+ * @param drainInterval how often the spool is checked, and the first pause after a failed
+ * drain
  * @param drainMaxBackoff the longest pause between failed drains
- * @param logRetention {@code x-max-age} of the {@code srs.events.log} stream when the gateway declares it
+ * @param logRetention {@code x-max-age} of the {@code srs.events.log} stream when the
+ * gateway declares it
  */
 @Validated
 @ConfigurationProperties("gateway.delivery")
 public record DeliverySettings(
 		@NotNull @DurationMin(millis = 1) @DurationMax(seconds = 10) @DefaultValue("50ms") Duration confirmDeadline,
-		@NotNull @DefaultValue("./spool") Path spoolDirectory,
-		@NotNull @DefaultValue("512MB") DataSize spoolMaxSize,
+		@NotNull @DefaultValue("./spool") Path spoolDirectory, @NotNull @DefaultValue("512MB") DataSize spoolMaxSize,
 		@Min(1) @Max(256) @DefaultValue("16") int spoolWriters,
 		@Min(1) @Max(10_000) @DefaultValue("200") int drainBatchSize,
 		@NotNull @DurationMin(millis = 10) @DefaultValue("200ms") Duration drainInterval,

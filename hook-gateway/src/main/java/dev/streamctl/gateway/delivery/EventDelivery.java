@@ -8,6 +8,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,22 +29,26 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Hands an event durably to the broker within a deadline: the answer completes once RabbitMQ confirmed the
- * event, or, when the broker is down, blocked, slow beyond {@link DeliverySettings#confirmDeadline()}, or
- * earlier events of the same stream wait in the spool, once the event is forced to the local spool. It never
- * fails for broker trouble: SRS refuses a streamer on any error answer and never retries a hook.
+ * Hands an event durably to the broker within a deadline: the answer completes once
+ * RabbitMQ confirmed the event, or, when the broker is down, blocked, slow beyond
+ * {@link DeliverySettings#confirmDeadline()}, or earlier events of the same stream wait
+ * in the spool, once the event is forced to the local spool. It never fails for broker
+ * trouble: SRS refuses a streamer on any error answer and never retries a hook.
  *
- * <p>Nothing here blocks the caller: the wait for a confirm is a future completed by the broker's confirm or
- * by the deadline, and spool writes (which force files to disk) run on their own threads
- * ({@link DeliverySettings#spoolWriters()}). The HTTP server's event loop can therefore hand events over
- * directly.
+ * <p>
+ * Nothing here blocks the caller: the wait for a confirm is a future completed by the
+ * broker's confirm or by the deadline, and spool writes (which force files to disk) run
+ * on their own threads ({@link DeliverySettings#spoolWriters()}). The HTTP server's event
+ * loop can therefore hand events over directly.
  *
- * <p>While the spool holds events of a stream, that stream's new events join it behind them, so that one
- * stream's events reach the broker in the order they came; other streams keep publishing directly. (SRS sends
- * a stream's next hook only after this one was answered, and the answer comes after the spool write.) An
- * event that went to the spool after its confirm was late may reach the broker twice (at-least-once;
- * consumers drop duplicates by {@code eventId}); when the late confirm does come, its spool entry is dropped
- * to keep such duplicates rare.
+ * <p>
+ * While the spool holds events of a stream, that stream's new events join it behind them,
+ * so that one stream's events reach the broker in the order they came; other streams keep
+ * publishing directly. (SRS sends a stream's next hook only after this one was answered,
+ * and the answer comes after the spool write.) An event that went to the spool after its
+ * confirm was late may reach the broker twice (at-least-once; consumers drop duplicates
+ * by {@code eventId}); when the late confirm does come, its spool entry is dropped to
+ * keep such duplicates rare.
  */
 @Service
 public class EventDelivery implements EventSink, SmartLifecycle {
@@ -79,9 +86,10 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 		this.broker = broker;
 		this.codec = codec;
 		this.deadlineNanos = settings.confirmDeadline().toNanos();
-		// a deadline fires up to one tick late; the timer takes no lock per hook, unlike a scheduled executor
-		long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.MILLISECONDS.toNanos(5),
-				this.deadlineNanos / 10));
+		// a deadline fires up to one tick late; the timer takes no lock per hook, unlike
+		// a scheduled executor
+		long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+				Math.min(TimeUnit.MILLISECONDS.toNanos(5), this.deadlineNanos / 10));
 		this.deadlines = new HashedWheelTimer(new CustomizableThreadFactory("confirm-deadlines-"), tickNanos,
 				TimeUnit.NANOSECONDS);
 		this.spoolWriters = new ThreadPoolExecutor(settings.spoolWriters(), settings.spoolWriters(), 0,
@@ -109,11 +117,12 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 			log.debug("The publisher's queue is full; spooling event {}", event.eventId());
 			return spoolLater(event, body, null);
 		}
-		// a copy, so that the deadline does not complete the correlation itself: a late confirm still arrives
+		// a copy, so that the deadline does not complete the correlation itself: a late
+		// confirm still arrives
 		CompletableFuture<CorrelationData.Confirm> waiting = correlation.getFuture().copy();
 		Timeout deadline = this.deadlines.newTimeout(expired -> waiting.completeExceptionally(new TimeoutException()),
 				this.deadlineNanos, TimeUnit.NANOSECONDS);
-		return waiting.handle((confirm, failure) -> {
+		return handleCompose(waiting, (confirm, failure) -> {
 			deadline.cancel();
 			if (failure == null && confirm.ack() && correlation.getReturned() == null) {
 				this.confirmLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -122,7 +131,18 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 			}
 			explainUnconfirmed(event, confirm, failure);
 			return spoolLater(event, body, publish.withdraw() ? null : correlation);
-		}).thenCompose(outcome -> outcome);
+		});
+	}
+
+	/**
+	 * Continues with a future of {@code next} once {@code first} completes either way
+	 * (JDK 17 has no {@code handleCompose}).
+	 */
+	// handle() answers a future of a future, flattened at once
+	@SuppressWarnings("FutureReturnValueIgnored")
+	private static <T, U> CompletableFuture<U> handleCompose(CompletableFuture<T> first,
+			BiFunction<? super T, Throwable, CompletableFuture<U>> next) {
+		return first.handle(next).thenCompose(Function.identity());
 	}
 
 	private static void explainUnconfirmed(StreamEvent event, CorrelationData.Confirm confirm, Throwable failure) {
@@ -140,21 +160,23 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 	}
 
 	/**
-	 * Writes the event to the spool on a spool writer; {@code unconfirmed} is the correlation of a publish
-	 * that was sent but not confirmed in time, whose late confirm drops the spooled copy again.
+	 * Writes the event to the spool on a spool writer; {@code unconfirmed} is the
+	 * correlation of a publish that was sent but not confirmed in time, whose late
+	 * confirm drops the spooled copy again.
 	 */
 	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body,
-			CorrelationData unconfirmed) {
+			@Nullable CorrelationData unconfirmed) {
 		try {
 			return CompletableFuture.supplyAsync(() -> toSpool(event, body, unconfirmed), this.spoolWriters);
 		}
 		catch (RuntimeException ex) {
-			// the writers are shut down: the application is stopping, and this hook came after the web server
+			// the writers are shut down: the application is stopping, and this hook came
+			// after the web server
 			return CompletableFuture.completedFuture(toSpool(event, body, unconfirmed));
 		}
 	}
 
-	private DeliveryOutcome toSpool(StreamEvent event, byte[] body, CorrelationData unconfirmed) {
+	private DeliveryOutcome toSpool(StreamEvent event, byte[] body, @Nullable CorrelationData unconfirmed) {
 		try {
 			this.spool.append(event.eventId(), stream(event), body);
 			this.spooled.increment();
@@ -170,7 +192,11 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 				if (confirm.ack() && unconfirmed.getReturned() == null) {
 					this.spool.remove(event.eventId());
 				}
-			}, this.spoolWriters);
+			}, this.spoolWriters).exceptionally(ex -> {
+				log.warn("Event {} stays spooled after its late confirm ({}); it may reach the broker twice",
+						event.eventId(), ex.getMessage());
+				return null;
+			});
 		}
 		return DeliveryOutcome.SPOOLED;
 	}
@@ -181,8 +207,8 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 	}
 
 	/**
-	 * Stops after the web server and the publisher (whose queued events go to the spool): the spool writes of
-	 * every hook in flight finish first.
+	 * Stops after the web server and the publisher (whose queued events go to the spool):
+	 * the spool writes of every hook in flight finish first.
 	 */
 	@Override
 	public void stop() {

@@ -19,14 +19,16 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * A durable FIFO of encoded events on local disk: one file per event, named by a sequence number and the
- * event id. An entry is visible only once it is complete: it is written beside its final name, forced to
- * disk, renamed into place and the directory forced, so a crash (SIGKILL, power loss) leaves either the
- * whole entry or none. Entries found at start-up are resumed in sequence order. It knows which streams have
- * entries waiting, so that only their later events need to queue behind them.
+ * A durable FIFO of encoded events on local disk: one file per event, named by a sequence
+ * number and the event id. An entry is visible only once it is complete: it is written
+ * beside its final name, forced to disk, renamed into place and the directory forced, so
+ * a crash (SIGKILL, power loss) leaves either the whole entry or none. Entries found at
+ * start-up are resumed in sequence order. It knows which streams have entries waiting, so
+ * that only their later events need to queue behind them.
  *
- * <p>Thread-safe: appends may run concurrently (each forces its own file); {@link #oldest(int)} and
- * {@link #remove(Entry)} are meant for a single drainer.
+ * <p>
+ * Thread-safe: appends may run concurrently (each forces its own file);
+ * {@link #oldest(int)} and {@link #remove(Entry)} are meant for a single drainer.
  */
 class EventSpool {
 
@@ -51,7 +53,8 @@ class EventSpool {
 	private final Function<byte[], String> streamOf;
 
 	/**
-	 * @param streamOf the stream an encoded event belongs to, read back from entries found at start-up
+	 * @param streamOf the stream an encoded event belongs to, read back from entries
+	 * found at start-up
 	 */
 	EventSpool(Path directory, long maxBytes, Function<byte[], String> streamOf) {
 		this.directory = directory;
@@ -80,7 +83,8 @@ class EventSpool {
 		Path target = this.directory.resolve(String.format("%019d.%s%s", seq, eventId, SUFFIX));
 		Path partial = target.resolveSibling(target.getFileName() + PARTIAL);
 		try {
-			try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW,
+					StandardOpenOption.WRITE)) {
 				ByteBuffer buffer = ByteBuffer.wrap(body);
 				while (buffer.hasRemaining()) {
 					channel.write(buffer);
@@ -98,12 +102,17 @@ class EventSpool {
 		add(new Entry(seq, eventId, stream, target, body.length));
 	}
 
-	/** Whether events of this stream wait here: its next events must queue behind them. */
+	/**
+	 * Whether events of this stream wait here: its next events must queue behind them.
+	 */
 	boolean holds(String stream) {
 		return this.waitingByStream.containsKey(stream);
 	}
 
-	/** Up to {@code max} of the oldest entries, oldest first, with their bodies read from disk. */
+	/**
+	 * Up to {@code max} of the oldest entries, oldest first, with their bodies read from
+	 * disk.
+	 */
 	List<Entry> oldest(int max) {
 		List<Entry> batch = new ArrayList<>(Math.min(max, this.entries.size()));
 		for (Entry entry : this.entries.values()) {
@@ -131,7 +140,9 @@ class EventSpool {
 		}
 	}
 
-	/** Takes an unreadable entry out of the queue, keeping its file aside for an operator. */
+	/**
+	 * Takes an unreadable entry out of the queue, keeping its file aside for an operator.
+	 */
 	Path quarantine(EventSpool.Entry entry) {
 		Path aside = entry.file().resolveSibling(entry.file().getFileName() + ".corrupt");
 		try {
@@ -144,7 +155,9 @@ class EventSpool {
 		return aside;
 	}
 
-	/** Forgets the entry of an event the broker confirmed after all, if it is still here. */
+	/**
+	 * Forgets the entry of an event the broker confirmed after all, if it is still here.
+	 */
 	void remove(UUID eventId) {
 		Entry entry = this.byEventId.get(eventId);
 		if (entry != null) {
@@ -165,7 +178,8 @@ class EventSpool {
 	}
 
 	boolean isWritable() {
-		return Files.isDirectory(this.directory) && Files.isWritable(this.directory) && this.bytes.get() < this.maxBytes;
+		return Files.isDirectory(this.directory) && Files.isWritable(this.directory)
+				&& this.bytes.get() < this.maxBytes;
 	}
 
 	Path directory() {
@@ -180,7 +194,7 @@ class EventSpool {
 					deleteQuietly(file);
 				}
 				else if (name.endsWith(SUFFIX)) {
-					String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("\\.");
+					String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("\\.", -1);
 					Entry entry = new Entry(Long.parseLong(parts[0]), UUID.fromString(parts[1]), streamOf(file), file,
 							Files.size(file));
 					add(entry);
@@ -209,7 +223,10 @@ class EventSpool {
 		return true;
 	}
 
-	/** The stream of an entry found at start-up; an unreadable one waits under its own name. */
+	/**
+	 * The stream of an entry found at start-up; an unreadable one waits under its own
+	 * name.
+	 */
 	private String streamOf(Path file) {
 		try {
 			return this.streamOf.apply(Files.readAllBytes(file));

@@ -11,6 +11,7 @@ import dev.streamctl.common.topology.EventTopology;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +24,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes the hook path's events from one thread, in the order the hooks handed them over: whatever
- * accumulated while the previous burst went out is sent as one burst on one channel. The broker then
- * confirms many messages with one frame, as it does for a pipelining publisher, instead of one channel and
- * one confirm per hook, which cost it about three times the CPU per message and the gateway a channel
- * checkout and thread hand-offs per hook. Each hook still waits for its own confirm ({@link Publish}).
+ * Publishes the hook path's events from one thread, in the order the hooks handed them
+ * over: whatever accumulated while the previous burst went out is sent as one burst on
+ * one channel. The broker then confirms many messages with one frame, as it does for a
+ * pipelining publisher, instead of one channel and one confirm per hook, which cost it
+ * about three times the CPU per message and the gateway a channel checkout and thread
+ * hand-offs per hook. Each hook still waits for its own confirm ({@link Publish}).
  *
- * <p>A hook whose deadline passes while its event is still queued withdraws it ({@link Publish#withdraw()}),
- * so that an event goes to the spool instead of the broker, never to both.
+ * <p>
+ * A hook whose deadline passes while its event is still queued withdraws it
+ * ({@link Publish#withdraw()}), so that an event goes to the spool instead of the broker,
+ * never to both.
  */
 @Component
 class HookPublisher implements SmartLifecycle {
@@ -55,7 +59,7 @@ class HookPublisher implements SmartLifecycle {
 
 	private final DistributionSummary bursts;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	HookPublisher(RabbitTemplate rabbit, MeterRegistry meters) {
 		this.rabbit = rabbit;
@@ -68,8 +72,11 @@ class HookPublisher implements SmartLifecycle {
 			.register(meters);
 	}
 
-	/** Queues an event; answers its publish, or {@code null} when the queue is full or the publisher stopped. */
-	Publish submit(String routingKey, Message message, CorrelationData correlation) {
+	/**
+	 * Queues an event; answers its publish, or {@code null} when the queue is full or the
+	 * publisher stopped.
+	 */
+	@Nullable Publish submit(String routingKey, Message message, CorrelationData correlation) {
 		Publish publish = new Publish(routingKey, message, correlation);
 		return (this.thread != null && this.queue.offer(publish)) ? publish : null;
 	}
@@ -82,7 +89,10 @@ class HookPublisher implements SmartLifecycle {
 		publisher.start();
 	}
 
-	/** Stops after the web server (a lower phase stops later), refusing what is still queued: those hooks spool. */
+	/**
+	 * Stops after the web server (a lower phase stops later), refusing what is still
+	 * queued: those hooks spool.
+	 */
 	@Override
 	public void stop() {
 		Thread publisher = this.thread;
@@ -114,10 +124,7 @@ class HookPublisher implements SmartLifecycle {
 					continue;
 				}
 				burst.add(first);
-				this.rabbit.invoke(operations -> {
-					publishWhileBusy(operations, burst);
-					return null;
-				});
+				publishOnOneChannel(burst);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -133,10 +140,21 @@ class HookPublisher implements SmartLifecycle {
 		}
 	}
 
+	// invoke()'s callback may answer null (OperationsCallback<T extends @Nullable
+	// Object>): a bound javac 17 does not read from bytecode, so NullAway cannot see it
+	@SuppressWarnings("NullAway")
+	private void publishOnOneChannel(List<Publish> burst) {
+		this.rabbit.invoke(operations -> {
+			publishWhileBusy(operations, burst);
+			return null;
+		});
+	}
+
 	/**
-	 * Sends bursts on the one channel of this {@code invoke} until no event came for {@link #IDLE_RELEASE_MILLIS}
-	 * or the channel failed. Keeping the channel spares a channel checkout per burst, and its return to the
-	 * cache, which with confirms outstanding hands the channel to another thread to wait for them.
+	 * Sends bursts on the one channel of this {@code invoke} until no event came for
+	 * {@link #IDLE_RELEASE_MILLIS} or the channel failed. Keeping the channel spares a
+	 * channel checkout per burst, and its return to the cache, which with confirms
+	 * outstanding hands the channel to another thread to wait for them.
 	 */
 	private void publishWhileBusy(RabbitOperations operations, List<Publish> burst) {
 		while (true) {
@@ -162,7 +180,10 @@ class HookPublisher implements SmartLifecycle {
 		}
 	}
 
-	/** Sends a burst; answers false when the channel failed (the event that failed and the rest are refused). */
+	/**
+	 * Sends a burst; answers false when the channel failed (the event that failed and the
+	 * rest are refused).
+	 */
 	private boolean send(RabbitOperations operations, List<Publish> burst) {
 		for (int i = 0; i < burst.size(); i++) {
 			Publish publish = burst.get(i);
@@ -184,7 +205,10 @@ class HookPublisher implements SmartLifecycle {
 		return true;
 	}
 
-	/** One event on its way: queued, then sent (its confirm completes the correlation), or withdrawn. */
+	/**
+	 * One event on its way: queued, then sent (its confirm completes the correlation), or
+	 * withdrawn.
+	 */
 	static final class Publish {
 
 		private static final int QUEUED = 0;
@@ -207,7 +231,10 @@ class HookPublisher implements SmartLifecycle {
 			this.correlation = correlation;
 		}
 
-		/** Takes the event back if it was not sent yet; answers whether it was (it then never reaches the broker). */
+		/**
+		 * Takes the event back if it was not sent yet; answers whether it was (it then
+		 * never reaches the broker).
+		 */
 		boolean withdraw() {
 			return this.state.compareAndSet(QUEUED, WITHDRAWN);
 		}
@@ -217,7 +244,7 @@ class HookPublisher implements SmartLifecycle {
 		}
 
 		/** Completes the correlation as a nack: the waiting hook spools the event. */
-		private void refuse(String reason) {
+		private void refuse(@Nullable String reason) {
 			this.state.compareAndSet(QUEUED, WITHDRAWN);
 			this.correlation.getFuture().complete(new CorrelationData.Confirm(false, reason));
 		}

@@ -13,6 +13,7 @@ import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.codec.MalformedEventException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.topology.EventTopology;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Moves spooled events to the broker, oldest first, on one thread: each batch is published on one channel
- * and an entry is removed only after its confirm. A failed drain is retried after a pause that doubles up
- * to {@link DeliverySettings#drainMaxBackoff()}, with jitter. It also opens the first broker connection at
- * start-up, so hooks can publish directly as soon as the broker answers.
+ * Moves spooled events to the broker, oldest first, on one thread: each batch is
+ * published on one channel and an entry is removed only after its confirm. A failed drain
+ * is retried after a pause that doubles up to {@link DeliverySettings#drainMaxBackoff()},
+ * with jitter. It also opens the first broker connection at start-up, so hooks can
+ * publish directly as soon as the broker answers.
  */
 @Component
 class SpoolDrainer implements SmartLifecycle {
@@ -45,7 +47,7 @@ class SpoolDrainer implements SmartLifecycle {
 
 	private final DeliverySettings settings;
 
-	private ScheduledExecutorService executor;
+	private @Nullable ScheduledExecutorService executor;
 
 	private long backoffMillis;
 
@@ -70,12 +72,14 @@ class SpoolDrainer implements SmartLifecycle {
 			log.info("Resuming {} spooled events from {}", this.spool.depth(), this.spool.directory().toAbsolutePath());
 		}
 		this.executor.execute(this::connect);
-		this.executor.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
+		tickAfter(0);
 	}
 
 	@Override
 	public void stop() {
-		this.executor.shutdownNow();
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+		}
 	}
 
 	@Override
@@ -104,15 +108,27 @@ class SpoolDrainer implements SmartLifecycle {
 			pause = this.backoffMillis + ThreadLocalRandom.current().nextLong(this.backoffMillis / 2 + 1);
 			this.backoffMillis = Math.min(this.backoffMillis * 2, this.settings.drainMaxBackoff().toMillis());
 		}
-		if (!this.executor.isShutdown()) {
-			this.executor.schedule(this::tick, pause, TimeUnit.MILLISECONDS);
+		tickAfter(pause);
+	}
+
+	// the future holds nothing to look at: tick() catches and logs its own failures
+	@SuppressWarnings("FutureReturnValueIgnored")
+	private void tickAfter(long pauseMillis) {
+		if (this.executor != null && !this.executor.isShutdown()) {
+			this.executor.schedule(this::tick, pauseMillis, TimeUnit.MILLISECONDS);
 		}
 	}
 
-	/** Publishes batches until the spool is empty; throws when the broker did not take a batch. */
+	/**
+	 * Publishes batches until the spool is empty; throws when the broker did not take a
+	 * batch.
+	 */
 	void drain() {
-		List<EventSpool.Entry> batch;
-		while (!(batch = this.spool.oldest(this.settings.drainBatchSize())).isEmpty()) {
+		while (true) {
+			List<EventSpool.Entry> batch = this.spool.oldest(this.settings.drainBatchSize());
+			if (batch.isEmpty()) {
+				return;
+			}
 			int sent = publishBatch(batch);
 			log.info("Drained {} spooled events to the broker, {} still waiting", sent, this.spool.depth());
 		}
@@ -142,7 +158,7 @@ class SpoolDrainer implements SmartLifecycle {
 		});
 	}
 
-	private StreamEvent decode(EventSpool.Entry entry, byte[] body) {
+	private @Nullable StreamEvent decode(EventSpool.Entry entry, byte[] body) {
 		try {
 			return this.codec.decode(body);
 		}
@@ -163,14 +179,16 @@ class SpoolDrainer implements SmartLifecycle {
 			throw new IllegalStateException("interrupted while waiting for a confirm", ex);
 		}
 		catch (Exception ex) {
-			throw new IllegalStateException("no confirm for event " + correlation.getId() + " within " + CONFIRM_TIMEOUT, ex);
+			throw new IllegalStateException(
+					"no confirm for event " + correlation.getId() + " within " + CONFIRM_TIMEOUT, ex);
 		}
 		if (!confirm.ack()) {
-			throw new IllegalStateException("the broker refused event " + correlation.getId() + ": " + confirm.reason());
+			throw new IllegalStateException(
+					"the broker refused event " + correlation.getId() + ": " + confirm.reason());
 		}
 		if (correlation.getReturned() != null) {
-			throw new IllegalStateException("event " + correlation.getId() + " was unroutable: "
-					+ correlation.getReturned().getReplyText());
+			throw new IllegalStateException(
+					"event " + correlation.getId() + " was unroutable: " + correlation.getReturned().getReplyText());
 		}
 	}
 

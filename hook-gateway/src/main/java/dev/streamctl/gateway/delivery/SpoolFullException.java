@@ -4,7 +4,8 @@ package dev.streamctl.gateway.delivery;
 class SpoolFullException extends RuntimeException {
 
 	SpoolFullException(long maxBytes) {
-		super("the event spool is full (" + maxBytes + " bytes); raise gateway.delivery.spool-max-size or bring the broker back");
+		super("the event spool is full (" + maxBytes
+				+ " bytes); raise gateway.delivery.spool-max-size or bring the broker back");
 	}
 
 }

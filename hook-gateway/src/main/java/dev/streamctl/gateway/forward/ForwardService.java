@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Answers SRS's forward backend: where to relay a stream. A stream of a configured app is relayed to
- * {@link ForwardSettings#target()} under its channel's public name; SRS's own forwarded copies, and streams
- * whose public name cannot be resolved, get no relay at all (never one under the key), with an error log and
- * a metric for the latter. The answer never refuses: a non-zero code would drop the publisher.
+ * Answers SRS's forward backend: where to relay a stream. A stream of a configured app is
+ * relayed to {@link ForwardSettings#target()} under its channel's public name; SRS's own
+ * forwarded copies, and streams whose public name cannot be resolved, get no relay at all
+ * (never one under the key), with an error log and a metric for the latter. The answer
+ * never refuses: a non-zero code would drop the publisher.
  */
 @Service
 public class ForwardService {
@@ -54,7 +55,7 @@ public class ForwardService {
 		}
 		Optional<Channel> channel;
 		try {
-			channel = this.directory.find(stream).block(this.auth.lookupTimeout());
+			channel = this.directory.find(stream).blockOptional(this.auth.lookupTimeout()).orElseThrow();
 		}
 		catch (RuntimeException ex) {
 			log.error("Not relaying {}: its public name cannot be resolved now ({})", stream, ex.getMessage());

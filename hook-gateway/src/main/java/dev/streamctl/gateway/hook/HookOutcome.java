@@ -1,6 +1,11 @@
 package dev.streamctl.gateway.hook;
 
-/** What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks} metric. */
+import java.util.Locale;
+
+/**
+ * What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks}
+ * metric.
+ */
 public enum HookOutcome {
 
 	/** Its event was confirmed by the broker. */
@@ -24,11 +29,13 @@ public enum HookOutcome {
 	/** Missing or wrong hook secret. */
 	UNAUTHORIZED,
 
-	/** A failure of the gateway's own, answered with HTTP 500 (SRS refuses the client). */
+	/**
+	 * A failure of the gateway's own, answered with HTTP 500 (SRS refuses the client).
+	 */
 	FAILED;
 
 	public String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -7,10 +7,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The fields of an SRS hook body the gateway uses. Which fields are required depends on the action:
- * {@code on_publish} and {@code on_unpublish} need {@code client_id}, {@code app} and {@code stream};
- * {@code on_close} needs {@code client_id}; the other actions need nothing beyond {@code action}.
- * Fields SRS adds that are not listed here are ignored.
+ * The fields of an SRS hook body the gateway uses. Which fields are required depends on
+ * the action: {@code on_publish} and {@code on_unpublish} need {@code client_id},
+ * {@code app} and {@code stream}; {@code on_close} needs {@code client_id}; the other
+ * actions need nothing beyond {@code action}. A field the body leaves out, or sets to
+ * null, reads as an empty string. Fields SRS adds that are not listed here are ignored.
  */
 public record HookRequest(HookAction action, String serverId, String serviceId, String clientId, String streamId,
 		String vhost, String app, String stream, String param, String ip) {
@@ -33,7 +34,7 @@ public record HookRequest(HookAction action, String serverId, String serviceId, 
 			throw HookRejectedException.invalid("body must be a JSON object");
 		}
 		String actionName = text(root, "action");
-		if (actionName == null) {
+		if (actionName.isEmpty()) {
 			throw HookRejectedException.invalid("field 'action' is required");
 		}
 		HookAction action = HookAction.fromSrsName(actionName)
@@ -46,7 +47,7 @@ public record HookRequest(HookAction action, String serverId, String serviceId, 
 		};
 		for (String field : required) {
 			String value = text(root, field);
-			if (value == null || value.isEmpty()) {
+			if (value.isEmpty()) {
 				throw HookRejectedException.invalid("field '" + field + "' is required for " + actionName);
 			}
 		}
@@ -58,7 +59,7 @@ public record HookRequest(HookAction action, String serverId, String serviceId, 
 	private static String text(JsonNode root, String field) {
 		JsonNode node = root.get(field);
 		if (node == null || node.isNull()) {
-			return null;
+			return "";
 		}
 		if (!node.isString()) {
 			throw HookRejectedException.invalid("field '" + field + "' must be a string");

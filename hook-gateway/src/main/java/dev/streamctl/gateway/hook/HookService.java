@@ -1,6 +1,7 @@
 package dev.streamctl.gateway.hook;
 
 import java.time.Clock;
+import java.util.Locale;
 
 import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.SrsSession;
@@ -18,9 +19,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 /**
- * Turns SRS hooks into stream events: {@code on_publish} of a configured app into {@link StreamPublished},
- * {@code on_unpublish} into {@link StreamUnpublished}, and the {@code on_close} of a publisher that had no
- * {@code on_unpublish} into a {@link StreamUnpublished} marked
+ * Turns SRS hooks into stream events: {@code on_publish} of a configured app into
+ * {@link StreamPublished}, {@code on_unpublish} into {@link StreamUnpublished}, and the
+ * {@code on_close} of a publisher that had no {@code on_unpublish} into a
+ * {@link StreamUnpublished} marked
  * {@link StreamUnpublished.Reason#CLOSED_WITHOUT_UNPUBLISH}. Every other hook is ignored.
  */
 @Service
@@ -53,10 +55,11 @@ public class HookService {
 	}
 
 	/**
-	 * Handles one hook; the answer completes once its event is safe (confirmed or spooled). Nothing here
-	 * blocks the caller.
-	 * @return the outcome, or the error {@link HookRejectedException} when an {@code on_publish} must be
-	 * refused: an unsafe name, or a key the {@link PublishAuthorization} does not let in
+	 * Handles one hook; the answer completes once its event is safe (confirmed or
+	 * spooled). Nothing here blocks the caller.
+	 * @return the outcome, or the error {@link HookRejectedException} when an
+	 * {@code on_publish} must be refused: an unsafe name, or a key the
+	 * {@link PublishAuthorization} does not let in
 	 */
 	public Mono<HookOutcome> handle(HookRequest hook) {
 		return switch (hook.action()) {
@@ -74,8 +77,8 @@ public class HookService {
 		StreamKey key = this.names.check(hook.stream());
 		return this.authorization.authorize(hook.ip(), key).flatMap(decision -> {
 			if (!decision.allowed()) {
-				return Mono.error(
-						new HookRejectedException(HttpStatus.FORBIDDEN, HookOutcome.REFUSED, "publish refused"));
+				return Mono
+					.error(new HookRejectedException(HttpStatus.FORBIDDEN, HookOutcome.REFUSED, "publish refused"));
 			}
 			SrsSession session = session(hook, key);
 			this.sessions.opened(session);
@@ -110,14 +113,13 @@ public class HookService {
 	}
 
 	/**
-	 * The delivery goes on if the caller stops waiting (SRS hung up): the event is confirmed or spooled, and
-	 * logged, all the same.
+	 * The delivery goes on if the caller stops waiting (SRS hung up): the event is
+	 * confirmed or spooled, and logged, all the same.
 	 */
 	private Mono<HookOutcome> deliver(StreamEvent event) {
 		return Mono.fromFuture(this.delivery.deliver(event).thenApply(outcome -> {
-			log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(),
-					event.session().stream(), event.session().clientId(), event.eventId(),
-					outcome.name().toLowerCase());
+			log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(), event.session().stream(),
+					event.session().clientId(), event.eventId(), outcome.name().toLowerCase(Locale.ROOT));
 			return switch (outcome) {
 				case CONFIRMED -> HookOutcome.CONFIRMED;
 				case SPOOLED -> HookOutcome.SPOOLED;

@@ -18,14 +18,17 @@ import org.springframework.validation.annotation.Validated;
 /**
  * What the gateway accepts from SRS.
  *
- * @param apps the SRS apps whose streams make events; others (SRS's forwarded copies) are answered and ignored
- * @param secret when not empty, every hook URL must carry it as the query parameter {@code secret}
- * @param streamNamePattern the characters a stream name may be made of; an {@code on_publish} for any other
- * name is refused, since names end up in URLs and process arguments downstream
+ * @param apps the SRS apps whose streams make events; others (SRS's forwarded copies) are
+ * answered and ignored
+ * @param secret when not empty, every hook URL must carry it as the query parameter
+ * {@code secret}
+ * @param streamNamePattern the characters a stream name may be made of; an
+ * {@code on_publish} for any other name is refused, since names end up in URLs and
+ * process arguments downstream
  * @param maxStreamNameLength the longest stream name accepted
  * @param maxBodySize the largest hook body read; SRS's are a few hundred bytes
- * @param maxTrackedSessions how many open publisher sessions are remembered to turn an {@code on_close}
- * without {@code on_unpublish} into an unpublish event
+ * @param maxTrackedSessions how many open publisher sessions are remembered to turn an
+ * {@code on_close} without {@code on_unpublish} into an unpublish event
  */
 @Validated
 @ConfigurationProperties("gateway.hooks")

@@ -4,15 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.streamctl.common.event.SrsSession;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
 /**
- * The publisher sessions this gateway saw start and not yet end, by SRS server and client id, so that an
- * {@code on_close} (which carries no stream) can end a session SRS refused after its {@code on_publish}.
- * Bounded: past {@link HookSettings#maxTrackedSessions()} the oldest are forgotten. It lives in this
- * process only; a session whose {@code on_close} reaches another instance, or comes after a restart, is left
- * to the status worker's reconciler.
+ * The publisher sessions this gateway saw start and not yet end, by SRS server and client
+ * id, so that an {@code on_close} (which carries no stream) can end a session SRS refused
+ * after its {@code on_publish}. Bounded: past {@link HookSettings#maxTrackedSessions()}
+ * the oldest are forgotten. It lives in this process only; a session whose
+ * {@code on_close} reaches another instance, or comes after a restart, is left to the
+ * status worker's reconciler.
  */
 @Component
 class PublisherSessions {
@@ -34,7 +36,7 @@ class PublisherSessions {
 	}
 
 	/** Ends a session; answers it if it was open, or null. */
-	synchronized SrsSession closed(String serverId, String clientId) {
+	synchronized @Nullable SrsSession closed(String serverId, String clientId) {
 		return this.open.remove(key(serverId, clientId));
 	}
 

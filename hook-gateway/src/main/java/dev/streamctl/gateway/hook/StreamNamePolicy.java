@@ -5,7 +5,10 @@ import dev.streamctl.common.event.StreamKey;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-/** Decides whether a stream name is safe to publish under; the reasons it gives never echo the name. */
+/**
+ * Decides whether a stream name is safe to publish under; the reasons it gives never echo
+ * the name.
+ */
 @Component
 class StreamNamePolicy {
 
@@ -17,7 +20,8 @@ class StreamNamePolicy {
 
 	/**
 	 * The name as a key, or a refusal.
-	 * @throws HookRejectedException with outcome {@link HookOutcome#REFUSED} for an unsafe name
+	 * @throws HookRejectedException with outcome {@link HookOutcome#REFUSED} for an
+	 * unsafe name
 	 */
 	StreamKey check(String name) {
 		if (name.length() > this.settings.maxStreamNameLength()) {
@@ -31,7 +35,7 @@ class StreamNamePolicy {
 			return StreamKey.of(name);
 		}
 		catch (IllegalArgumentException ex) {
-			throw refused(ex.getMessage().replace("stream key", "stream name"));
+			throw refused(String.valueOf(ex.getMessage()).replace("stream key", "stream name"));
 		}
 	}
 

@@ -31,7 +31,10 @@ class ArchitectureTest {
 		.dependOnClassesThat()
 		.resideInAPackage("org.springframework..");
 
-	/** The broker topology is described as plain data; service-support turns it into declarations. */
+	/**
+	 * The broker topology is described as plain data; service-support turns it into
+	 * declarations.
+	 */
 	@ArchTest
 	static final ArchRule topologyDescriptionHasNoSpring = noClasses().that()
 		.resideInAPackage("dev.streamctl.common.topology..")

@@ -57,7 +57,8 @@ class PublishAuthorizationIntegrationTest {
 	static void properties(DynamicPropertyRegistry registry) {
 		broker.springProperties(vhost).forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("gateway.delivery.spool-directory", () -> spool.toString());
-		// these tests read events in the order hooks were answered; a loaded machine must not spool some of them
+		// these tests read events in the order hooks were answered; a loaded machine must
+		// not spool some of them
 		registry.add("gateway.delivery.confirm-deadline", () -> "5s");
 		registry.add("supabase.url", store::url);
 		registry.add("supabase.key", () -> FakePostgrest.SERVICE_KEY);
@@ -93,7 +94,8 @@ class PublishAuthorizationIntegrationTest {
 	@Test
 	void letsAKnownKeyPublishFromTheWarmedCacheWithoutAskingTheStore() {
 		await().untilAsserted(() -> assertThat(store.requests()).as("the cache was warmed with every channel")
-			.anySatisfy(request -> assertThat(request.rawQuery()).startsWith("select=").doesNotContain("stream_id=eq")));
+			.anySatisfy(
+					request -> assertThat(request.rawQuery()).startsWith("select=").doesNotContain("stream_id=eq")));
 		int before = store.requestCount();
 
 		HttpResponse<String> answer = this.hooks.post(publish(WARM_KEY, "198.51.100.1"));
@@ -130,11 +132,12 @@ class PublishAuthorizationIntegrationTest {
 
 	@Test
 	void letsAPublishThroughWhenTheStoreFailsAndCountsIt() {
-		store.failWith(503, "{\"code\":\"PGRST001\",\"details\":null,\"hint\":null,\"message\":\"Database client error\"}");
+		store.failWith(503,
+				"{\"code\":\"PGRST001\",\"details\":null,\"hint\":null,\"message\":\"Database client error\"}");
 		double failedOpen = decisions("failed_open");
 
-		HttpResponse<String> answer = this.hooks.post(publish("cold" + UUID.randomUUID().toString().replace("-", ""),
-				"198.51.100.3"));
+		HttpResponse<String> answer = this.hooks
+			.post(publish("cold" + UUID.randomUUID().toString().replace("-", ""), "198.51.100.3"));
 
 		assertThat(answer.body()).isEqualTo("{\"code\":0}");
 		assertThat(decisions("failed_open")).isEqualTo(failedOpen + 1);
@@ -144,15 +147,17 @@ class PublishAuthorizationIntegrationTest {
 	void relaysUnderThePublicNameAndNeverUnderTheKey() {
 		String publicName = new Channel(WARM_CHANNEL, StreamKey.of(WARM_KEY), false, null).publicName();
 
-		HttpResponse<String> relayed = this.hooks.post(SrsFixtures.with("forward_backend_request.json",
-				Map.of("stream", WARM_KEY)), "application/json", "", "/srs/forward");
+		HttpResponse<String> relayed = this.hooks.post(
+				SrsFixtures.with("forward_backend_request.json", Map.of("stream", WARM_KEY)), "application/json", "",
+				"/srs/forward");
 		HttpResponse<String> copy = this.hooks.post(SrsFixtures.raw("forward_backend_request_fwd_app.json"),
 				"application/json", "", "/srs/forward");
-		HttpResponse<String> unknown = this.hooks.post(SrsFixtures.with("forward_backend_request.json",
-				Map.of("stream", "unknownrelay")), "application/json", "", "/srs/forward");
+		HttpResponse<String> unknown = this.hooks.post(
+				SrsFixtures.with("forward_backend_request.json", Map.of("stream", "unknownrelay")), "application/json",
+				"", "/srs/forward");
 
-		assertThat(relayed.body()).isEqualTo("{\"code\":0,\"data\":{\"urls\":[\"rtmp://relay.example:1935/live/"
-				+ publicName + "\"]}}");
+		assertThat(relayed.body())
+			.isEqualTo("{\"code\":0,\"data\":{\"urls\":[\"rtmp://relay.example:1935/live/" + publicName + "\"]}}");
 		assertThat(copy.body()).isEqualTo("{\"code\":0,\"data\":{\"urls\":[]}}");
 		assertThat(unknown.body()).isEqualTo("{\"code\":0,\"data\":{\"urls\":[]}}");
 		assertThat(this.meters.get("gateway.forwards").tag("outcome", "unresolved").counter().count()).isPositive();
@@ -166,8 +171,8 @@ class PublishAuthorizationIntegrationTest {
 	}
 
 	private static String publish(String key, String ip) {
-		return SrsFixtures.with("on_publish.json", Map.of("stream", key, "ip", ip, "client_id",
-				UUID.randomUUID().toString().substring(0, 8)));
+		return SrsFixtures.with("on_publish.json",
+				Map.of("stream", key, "ip", ip, "client_id", UUID.randomUUID().toString().substring(0, 8)));
 	}
 
 }

@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The broker goes away (its connection cut by a proxy only this test uses) while hooks keep coming: every
- * hook is still answered with code 0 from the spool, and once the broker is back every event reaches it, in
- * the order the hooks came.
+ * The broker goes away (its connection cut by a proxy only this test uses) while hooks
+ * keep coming: every hook is still answered with code 0 from the spool, and once the
+ * broker is back every event reaches it, in the order the hooks came.
  */
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -75,7 +75,8 @@ class BrokerOutageIntegrationTest {
 		try (EventTap tap = new EventTap(broker, vhost)) {
 			hooks.post(hook("on_publish.json", "before", "c0"));
 			assertThat(tap.next().session().stream().value()).isEqualTo("before");
-			// on a cold or loaded machine that first confirm can miss the deadline and go through the spool too
+			// on a cold or loaded machine that first confirm can miss the deadline and go
+			// through the spool too
 			await().untilAsserted(() -> assertThat(this.meters.get("gateway.spool.depth").gauge().value()).isZero());
 			double spooledBefore = counted("spooled");
 

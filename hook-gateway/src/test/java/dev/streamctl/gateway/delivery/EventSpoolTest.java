@@ -50,7 +50,8 @@ class EventSpoolTest {
 		EventSpool spool = new EventSpool(this.directory, body(first).length, EventSpoolTest::streamOf);
 		spool.append(first, "s", body(first));
 
-		assertThatExceptionOfType(SpoolFullException.class).isThrownBy(() -> spool.append(UUID.randomUUID(), "s", body(first)))
+		assertThatExceptionOfType(SpoolFullException.class)
+			.isThrownBy(() -> spool.append(UUID.randomUUID(), "s", body(first)))
 			.withMessageContaining("gateway.delivery.spool-max-size");
 		assertThat(spool.isWritable()).isFalse();
 

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged gateway, run as a real process, is killed with SIGKILL while events wait in its spool for an
- * unreachable broker; started again on the same spool, it delivers every one of them, in order.
+ * The packaged gateway, run as a real process, is killed with SIGKILL while events wait
+ * in its spool for an unreachable broker; started again on the same spool, it delivers
+ * every one of them, in order.
  */
 class GatewayCrashIT {
 
@@ -78,14 +79,16 @@ class GatewayCrashIT {
 			start(this.broker.port(), spool, "second.log");
 			Map<UUID, String> received = new LinkedHashMap<>();
 			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-				tap.drain().forEach(event -> received.putIfAbsent(event.eventId(),
-						(event.routingKey().equals("stream.published") ? "on_publish " : "on_unpublish ")
-								+ event.session().stream().value()));
+				tap.drain()
+					.forEach(event -> received.putIfAbsent(event.eventId(),
+							(event.routingKey().equals("stream.published") ? "on_publish " : "on_unpublish ")
+									+ event.session().stream().value()));
 				assertThat(received).hasSize(20);
 			});
 			assertThat(received.values()).containsExactlyElementsOf(posted);
 			await().untilAsserted(() -> assertThat(spooledFiles(spool)).isEmpty());
-			assertThat(Files.readString(this.work.resolve("first.log")) + Files.readString(this.work.resolve("second.log")))
+			assertThat(Files.readString(this.work.resolve("first.log"))
+					+ Files.readString(this.work.resolve("second.log")))
 				.as("process logs at default levels")
 				.doesNotContain(key, SECRET, "token=abc");
 		}

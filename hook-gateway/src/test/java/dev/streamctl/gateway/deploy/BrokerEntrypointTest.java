@@ -27,19 +27,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code rabbitmq/entrypoint.sh} run as the container runs it, with the image's own entrypoint replaced by a stub
- * and the real {@code rabbitmqctl} of the local broker: users an earlier start provisioned are deleted once the
- * configured user is an administrator in the broker, and never otherwise; users made by hand are never touched.
- * The script's detached job holds its output open until it ends, so reading the output to its end waits for it.
- * The tests make and inspect users through the local broker's management API (guest/guest on localhost).
+ * {@code rabbitmq/entrypoint.sh} run as the container runs it, with the image's own
+ * entrypoint replaced by a stub and the real {@code rabbitmqctl} of the local broker:
+ * users an earlier start provisioned are deleted once the configured user is an
+ * administrator in the broker, and never otherwise; users made by hand are never touched.
+ * The script's detached job holds its output open until it ends, so reading the output to
+ * its end waits for it. The tests make and inspect users through the local broker's
+ * management API (guest/guest on localhost).
  */
 class BrokerEntrypointTest {
 
 	private static final URI MANAGEMENT = URI.create("http://localhost:15672/api/users/");
 
-	private static final String GUEST = "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+	private static final String GUEST = "Basic "
+			+ Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
 
-	/** HTTP/1.1: the management API's server drops an h2c upgrade of a request with a body. */
+	/**
+	 * HTTP/1.1: the management API's server drops an h2c upgrade of a request with a
+	 * body.
+	 */
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
@@ -146,13 +152,15 @@ class BrokerEntrypointTest {
 			.header("Authorization", GUEST)
 			.header("Content-Type", "application/json")
 			.timeout(Duration.ofSeconds(30))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
 	}
 
 	private Result entrypoint(String user, String... command) throws Exception {
-		List<String> arguments = new ArrayList<>(List.of("sh", repositoryRoot().resolve("rabbitmq/entrypoint.sh").toString()));
+		List<String> arguments = new ArrayList<>(
+				List.of("sh", repositoryRoot().resolve("rabbitmq/entrypoint.sh").toString()));
 		arguments.addAll(List.of(command));
 		ProcessBuilder builder = new ProcessBuilder(arguments);
 		Map<String, String> env = builder.environment();
@@ -173,7 +181,8 @@ class BrokerEntrypointTest {
 		catch (IOException ex) {
 			status = new Result(-1, ex.getMessage());
 		}
-		assumeTrue(status.exitCode() == 0, "needs rabbitmqctl of a RabbitMQ running on this machine: " + status.output());
+		assumeTrue(status.exitCode() == 0,
+				"needs rabbitmqctl of a RabbitMQ running on this machine: " + status.output());
 	}
 
 	private static Result run(ProcessBuilder builder, int seconds) throws IOException, InterruptedException {

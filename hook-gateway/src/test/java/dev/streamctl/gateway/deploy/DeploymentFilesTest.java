@@ -26,16 +26,17 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the deployment files in agreement with the gateway: every SRS callback in {@code srs.conf} reaches a
- * route the gateway serves, {@code docker-compose.yml} hands SRS the same URLs with {@code ?secret=${HOOK_SECRET}}
- * and the gateway the same {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure
- * rules hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not public). It also holds
- * the deployment to what it needs: pinned images (an SRS 6 release that reads every override given to it),
- * health checks that mean ready, nginx that starts without IPv6, and image builds that cache their dependencies.
+ * Keeps the deployment files in agreement with the gateway: every SRS callback in
+ * {@code srs.conf} reaches a route the gateway serves, {@code docker-compose.yml} hands
+ * SRS the same URLs with {@code ?secret=${HOOK_SECRET}} and the gateway the same
+ * {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure rules
+ * hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not
+ * public). It also holds the deployment to what it needs: pinned images (an SRS 6 release
+ * that reads every override given to it), health checks that mean ready, nginx that
+ * starts without IPv6, and image builds that cache their dependencies.
  */
 class DeploymentFilesTest {
 
@@ -53,35 +54,46 @@ class DeploymentFilesTest {
 
 	private static final String SECRET_VARIABLE = "HOOK_SECRET";
 
-	/** SRS needs this many descriptors besides its connections, or it refuses to start. */
+	/**
+	 * SRS needs this many descriptors besides its connections, or it refuses to start.
+	 */
 	private static final int SRS_RESERVED_FILES = 128;
 
 	/**
-	 * The first SRS 6 version that reads each environment override docker-compose.yml gives SRS, from SRS's
-	 * {@code srs_app_config.cpp}: the http_hooks overrides came in 6.0.13 (5.0.132), {@code forward.backend}'s
-	 * in 6.0.170 (ossrs/srs#4245; the first image with it is 6.0.172, v6.0-b0). An override missing here must be
-	 * looked up in SRS's source before it is used: an SRS that does not read it silently keeps srs.conf's value.
+	 * The first SRS 6 version that reads each environment override docker-compose.yml
+	 * gives SRS, from SRS's {@code srs_app_config.cpp}: the http_hooks overrides came in
+	 * 6.0.13 (5.0.132), {@code forward.backend}'s in 6.0.170 (ossrs/srs#4245; the first
+	 * image with it is 6.0.172, v6.0-b0). An override missing here must be looked up in
+	 * SRS's source before it is used: an SRS that does not read it silently keeps
+	 * srs.conf's value.
 	 */
-	private static final Map<String, SrsVersion> SRS_OVERRIDES_SINCE = Map.of(
-			"SRS_VHOST_HTTP_HOOKS_ON_PUBLISH", SrsVersion.of("6.0.13"),
-			"SRS_VHOST_HTTP_HOOKS_ON_UNPUBLISH", SrsVersion.of("6.0.13"),
-			"SRS_VHOST_HTTP_HOOKS_ON_CLOSE", SrsVersion.of("6.0.13"),
-			"SRS_VHOST_FORWARD_BACKEND", SrsVersion.of("6.0.170"));
+	private static final Map<String, SrsVersion> SRS_OVERRIDES_SINCE = Map.of("SRS_VHOST_HTTP_HOOKS_ON_PUBLISH",
+			SrsVersion.of("6.0.13"), "SRS_VHOST_HTTP_HOOKS_ON_UNPUBLISH", SrsVersion.of("6.0.13"),
+			"SRS_VHOST_HTTP_HOOKS_ON_CLOSE", SrsVersion.of("6.0.13"), "SRS_VHOST_FORWARD_BACKEND",
+			SrsVersion.of("6.0.170"));
 
-	/** SRS 7 moves settings of srs.conf (RTMP into an {@code rtmp {}} block): srs.conf is written for 6. */
+	/**
+	 * SRS 7 moves settings of srs.conf (RTMP into an {@code rtmp {}} block): srs.conf is
+	 * written for 6.
+	 */
 	private static final int SRS_MAJOR = 6;
 
 	/** An image reference, {@code [registry/]repository[:tag][@digest]}. */
-	private static final Pattern IMAGE = Pattern.compile("(?<repository>[^:@]+(?::\\d+/[^:@]+)?)(?::(?<tag>[^@]+))?(?:@(?<digest>.+))?");
+	private static final Pattern IMAGE = Pattern
+		.compile("(?<repository>[^:@]+(?::\\d+/[^:@]+)?)(?::(?<tag>[^@]+))?(?:@(?<digest>.+))?");
 
-	/** The modules of the Maven reactor; every service image's build needs each one's pom.xml. */
+	/**
+	 * The modules of the Maven reactor; every service image's build needs each one's
+	 * pom.xml.
+	 */
 	private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
 	private static final List<String> SERVICE_IMAGES = List.of("hook-gateway", "status-worker", "thumbnail-worker");
 
 	private static final Pattern SECRET_REFERENCE = Pattern.compile("\\$\\{" + SECRET_VARIABLE + "(:?\\?[^}]*)?}");
 
-	private static final Pattern VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)((:?[-?])([^}]*))?}");
+	private static final Pattern VARIABLE = Pattern
+		.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)((:?[-?])([^}]*))?}");
 
 	private static Path root;
 
@@ -121,8 +133,7 @@ class DeploymentFilesTest {
 
 	@Test
 	void srsConfHoldsNoSecret() {
-		assertThat(srs.all())
-			.as("srs.conf is committed: the secret comes from the environment only")
+		assertThat(srs.all()).as("srs.conf is committed: the secret comes from the environment only")
 			.allSatisfy(directive -> assertThat(directive.args())
 				.noneMatch(arg -> arg.contains("?") || arg.toLowerCase().contains(SECRET_PARAMETER)));
 	}
@@ -138,7 +149,8 @@ class DeploymentFilesTest {
 			assertThat(environment).as("srs environment overrides %s", variable).containsKey(variable);
 			String value = environment.get(variable);
 			assertThat(value).as(variable).startsWith(url + "?" + SECRET_PARAMETER + "=");
-			assertThat(SECRET_REFERENCE.matcher(value.substring(url.length() + SECRET_PARAMETER.length() + 2)).matches())
+			assertThat(
+					SECRET_REFERENCE.matcher(value.substring(url.length() + SECRET_PARAMETER.length() + 2)).matches())
 				.as("%s carries exactly ${%s}: %s", variable, SECRET_VARIABLE, value)
 				.isTrue();
 		});
@@ -185,7 +197,8 @@ class DeploymentFilesTest {
 
 		assertThat(service(SRS_SERVICE).get("network_mode")).as("srs network_mode").isNotEqualTo("host");
 		assertThat(ports).filteredOn(port -> port.target().equals(apiPort))
-			.allSatisfy(port -> assertThat(port.hostIp()).as("host address of the SRS API").isIn("127.0.0.1", "::1", "localhost"));
+			.allSatisfy(port -> assertThat(port.hostIp()).as("host address of the SRS API")
+				.isIn("127.0.0.1", "::1", "localhost"));
 		assertThat(ports).as("RTMP ingest is published").anyMatch(port -> port.target().equals(rtmpPort));
 	}
 
@@ -231,10 +244,13 @@ class DeploymentFilesTest {
 		assertThat(reference.matches()).as("image reference %s", image).isTrue();
 		assertThat(reference.group("repository")).as(image).isEqualTo("ossrs/srs");
 		String tag = reference.group("tag");
-		assertThat(tag).as("%s names an exact release, e.g. ossrs/srs:v6.0.184", image).isNotNull().matches("v?\\d+\\.\\d+\\.\\d+");
+		assertThat(tag).as("%s names an exact release, e.g. ossrs/srs:v6.0.184", image)
+			.isNotNull()
+			.matches("v?\\d+\\.\\d+\\.\\d+");
 		SrsVersion pinned = SrsVersion.of(tag.startsWith("v") ? tag.substring(1) : tag);
 
-		assertThat(pinned.major()).as("%s is SRS %d: srs.conf is written for it", image, SRS_MAJOR).isEqualTo(SRS_MAJOR);
+		assertThat(pinned.major()).as("%s is SRS %d: srs.conf is written for it", image, SRS_MAJOR)
+			.isEqualTo(SRS_MAJOR);
 		Set<String> overrides = new LinkedHashSet<>();
 		environment(SRS_SERVICE).keySet().stream().filter(name -> name.startsWith("SRS_")).forEach(overrides::add);
 		assertThat(SRS_OVERRIDES_SINCE).as("the SRS version that first reads each override given to SRS")
@@ -253,8 +269,8 @@ class DeploymentFilesTest {
 			if (image != null) {
 				Matcher reference = IMAGE.matcher(String.valueOf(image));
 				assertThat(reference.matches()).as("%s image %s", name, image).isTrue();
-				assertThat(reference.group("tag")).as("%s image %s has a tag that is a version (x.y at least), never latest",
-						name, image)
+				assertThat(reference.group("tag"))
+					.as("%s image %s has a tag that is a version (x.y at least), never latest", name, image)
 					.isNotNull()
 					.containsPattern("\\d+\\.\\d+");
 			}
@@ -271,7 +287,9 @@ class DeploymentFilesTest {
 				.filter(line -> line.startsWith("listen "))
 				.toList();
 
-			assertThat(listens).as("listen directives of %s", config).isNotEmpty().noneMatch(listen -> listen.contains("["));
+			assertThat(listens).as("listen directives of %s", config)
+				.isNotEmpty()
+				.noneMatch(listen -> listen.contains("["));
 		}
 	}
 
@@ -281,8 +299,10 @@ class DeploymentFilesTest {
 
 		assertThat(test).as("postgres health check").contains("pg_isready");
 		int host = test.indexOf("-h");
-		assertThat(host).as("pg_isready is given a host (-h): without one it asks the Unix socket, on which the "
-				+ "image's first-initialisation server already answers").isPositive();
+		assertThat(host)
+			.as("pg_isready is given a host (-h): without one it asks the Unix socket, on which the "
+					+ "image's first-initialisation server already answers")
+			.isPositive();
 		assertThat(test.get(host + 1)).as("pg_isready host").isIn("127.0.0.1", "localhost");
 	}
 
@@ -300,7 +320,9 @@ class DeploymentFilesTest {
 			assertThat(maven).as("%s/Dockerfile runs Maven", service).isPositive();
 			List<String> beforeMaven = instructions.subList(0, maven + 1);
 			Set<String> copied = new LinkedHashSet<>();
-			beforeMaven.stream().filter(line -> line.startsWith("COPY ")).forEach(copy -> copied.addAll(copySources(copy)));
+			beforeMaven.stream()
+				.filter(line -> line.startsWith("COPY "))
+				.forEach(copy -> copied.addAll(copySources(copy)));
 
 			assertThat(copied).as("%s/Dockerfile copies only the build files before Maven first runs", service)
 				.containsExactlyInAnyOrderElementsOf(buildFiles);
@@ -321,7 +343,8 @@ class DeploymentFilesTest {
 	void dockerBuildContextLeavesOutBuildOutputSecretsOverridesAndTestData() throws IOException {
 		List<String> ignored = Files.readAllLines(root.resolve(".dockerignore")).stream().map(String::strip).toList();
 
-		assertThat(ignored).contains(".git", "**/target", ".env", "docker-compose.override.yml", "test-fixtures/", "bench/");
+		assertThat(ignored).contains(".git", "**/target", ".env", "docker-compose.override.yml", "test-fixtures/",
+				"bench/");
 	}
 
 	@Test
@@ -391,7 +414,8 @@ class DeploymentFilesTest {
 	private static void assertCallsGateway(String what, URI url, Set<String> routes) throws IOException {
 		assertThat(url.getScheme()).as(what).isEqualTo("http");
 		assertThat(url.getHost()).as("%s host is the gateway's service name", what).isEqualTo(GATEWAY_SERVICE);
-		assertThat(path(compose, "services", GATEWAY_SERVICE)).as("docker-compose.yml service %s", GATEWAY_SERVICE).isNotNull();
+		assertThat(path(compose, "services", GATEWAY_SERVICE)).as("docker-compose.yml service %s", GATEWAY_SERVICE)
+			.isNotNull();
 		assertThat(url.getPort()).as("%s port is the gateway's", what).isEqualTo(gatewayPort());
 		assertThat(routes).as("%s path %s is a gateway route", what, url.getPath()).contains(url.getPath());
 	}
@@ -413,7 +437,8 @@ class DeploymentFilesTest {
 
 	private static int gatewayPort() throws IOException {
 		String override = environment(GATEWAY_SERVICE).get("SERVER_PORT");
-		return (override != null) ? Integer.parseInt(override) : toInt(path(gatewayApplicationYaml(), "server", "port"));
+		return (override != null) ? Integer.parseInt(override)
+				: toInt(path(gatewayApplicationYaml(), "server", "port"));
 	}
 
 	private static Map<String, Object> gatewayApplicationYaml() throws IOException {
@@ -423,6 +448,7 @@ class DeploymentFilesTest {
 		}
 	}
 
+	// SnakeYAML maps have string keys; the assertion above checks it is a map
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> service(String name) {
 		Object service = path(compose, "services", name);
@@ -435,12 +461,14 @@ class DeploymentFilesTest {
 		Object environment = service(service).get("environment");
 		Map<String, String> variables = new LinkedHashMap<>();
 		if (environment instanceof Map<?, ?> map) {
-			map.forEach((name, value) -> variables.put(String.valueOf(name), (value == null) ? "" : String.valueOf(value)));
+			map.forEach(
+					(name, value) -> variables.put(String.valueOf(name), (value == null) ? "" : String.valueOf(value)));
 		}
 		else {
 			for (String entry : stringList(environment)) {
 				int equals = entry.indexOf('=');
-				variables.put((equals < 0) ? entry : entry.substring(0, equals), (equals < 0) ? "" : entry.substring(equals + 1));
+				variables.put((equals < 0) ? entry : entry.substring(0, equals),
+						(equals < 0) ? "" : entry.substring(equals + 1));
 			}
 		}
 		return variables;
@@ -451,18 +479,23 @@ class DeploymentFilesTest {
 		List<PortMapping> mappings = new ArrayList<>();
 		if (ports instanceof List<?> list) {
 			for (Object port : list) {
-				mappings.add((port instanceof Map<?, ?> map) ? PortMapping.of(map) : PortMapping.parse(withDefaults(String.valueOf(port))));
+				mappings.add((port instanceof Map<?, ?> map) ? PortMapping.of(map)
+						: PortMapping.parse(withDefaults(String.valueOf(port))));
 			}
 		}
 		return mappings;
 	}
 
-	/** Replaces {@code ${VAR:-default}} with its default and any other reference with its name. */
+	/**
+	 * Replaces {@code ${VAR:-default}} with its default and any other reference with its
+	 * name.
+	 */
 	private static String withDefaults(String text) {
 		Matcher matcher = VARIABLE.matcher(text);
 		StringBuilder resolved = new StringBuilder();
 		while (matcher.find()) {
-			String replacement = (matcher.group(3) != null && matcher.group(3).endsWith("-")) ? matcher.group(4) : matcher.group(1);
+			String replacement = (matcher.group(3) != null && matcher.group(3).endsWith("-")) ? matcher.group(4)
+					: matcher.group(1);
 			matcher.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
 		}
 		return matcher.appendTail(resolved).toString();
@@ -498,7 +531,8 @@ class DeploymentFilesTest {
 		for (String line : Files.readAllLines(file)) {
 			String trimmed = line.strip();
 			if (!trimmed.isEmpty() && !trimmed.startsWith("#") && trimmed.contains("=")) {
-				variables.put(trimmed.substring(0, trimmed.indexOf('=')).strip(), trimmed.substring(trimmed.indexOf('=') + 1).strip());
+				variables.put(trimmed.substring(0, trimmed.indexOf('=')).strip(),
+						trimmed.substring(trimmed.indexOf('=') + 1).strip());
 			}
 		}
 		return variables;
@@ -551,7 +585,10 @@ class DeploymentFilesTest {
 
 	}
 
-	/** A published port: {@code [host_ip:]published:target[/protocol]}, or the long syntax. */
+	/**
+	 * A published port: {@code [host_ip:]published:target[/protocol]}, or the long
+	 * syntax.
+	 */
 	private record PortMapping(String hostIp, String target) {
 
 		static PortMapping parse(String spec) {
@@ -570,12 +607,16 @@ class DeploymentFilesTest {
 
 		static PortMapping of(Map<?, ?> longSyntax) {
 			Object hostIp = longSyntax.get("host_ip");
-			return new PortMapping((hostIp == null) ? "" : String.valueOf(hostIp), String.valueOf(longSyntax.get("target")));
+			return new PortMapping((hostIp == null) ? "" : String.valueOf(hostIp),
+					String.valueOf(longSyntax.get("target")));
 		}
 
 	}
 
-	/** A directive of an SRS (nginx-style) configuration: {@code name args...;} or {@code name args... { ... }}. */
+	/**
+	 * A directive of an SRS (nginx-style) configuration: {@code name args...;} or
+	 * {@code name args... { ... }}.
+	 */
 	private record Directive(String name, List<String> args, List<Directive> children) {
 
 		String arg() {
@@ -621,7 +662,10 @@ class DeploymentFilesTest {
 			return new SrsConfig(new Directive("root", List.of(), directives));
 		}
 
-		/** Reads directives from {@code start} to the closing brace of the block; answers the index after it. */
+		/**
+		 * Reads directives from {@code start} to the closing brace of the block; answers
+		 * the index after it.
+		 */
 		private static int block(List<String> tokens, int start, List<Directive> into) {
 			int i = start;
 			List<String> words = new ArrayList<>();

@@ -25,10 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code bin/init-env}, the README's first command, run in a copy of the repository's deployment files: it writes
- * {@code .env} readable by its owner only, with a random value of letters and digits for every secret
- * docker-compose.yml requires, and leaves an existing {@code .env} exactly as it is, so running it again never
- * changes a password the database or the broker was first started with.
+ * {@code bin/init-env}, the README's first command, run in a copy of the repository's
+ * deployment files: it writes {@code .env} readable by its owner only, with a random
+ * value of letters and digits for every secret docker-compose.yml requires, and leaves an
+ * existing {@code .env} exactly as it is, so running it again never changes a password
+ * the database or the broker was first started with.
  */
 class InitEnvScriptTest {
 
@@ -66,7 +67,8 @@ class InitEnvScriptTest {
 				.contains(secret)
 				.doesNotContain(written.get(secret));
 		}
-		assertThat(required.stream().map(written::get).distinct()).as("each secret is drawn on its own").hasSameSizeAs(required);
+		assertThat(required.stream().map(written::get).distinct()).as("each secret is drawn on its own")
+			.hasSameSizeAs(required);
 	}
 
 	@Test
@@ -128,7 +130,10 @@ class InitEnvScriptTest {
 		return required;
 	}
 
-	/** Runs the script from another directory, as {@code bin/init-env} would be from anywhere. */
+	/**
+	 * Runs the script from another directory, as {@code bin/init-env} would be from
+	 * anywhere.
+	 */
 	private Result initEnv() throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(this.checkout.resolve("bin/init-env").toString())
 			.directory(this.checkout.resolve("bin").toFile())

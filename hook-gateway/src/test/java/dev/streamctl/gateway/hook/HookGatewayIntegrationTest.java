@@ -63,7 +63,8 @@ class HookGatewayIntegrationTest {
 	static void properties(DynamicPropertyRegistry registry) {
 		broker.springProperties(vhost).forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("gateway.delivery.spool-directory", () -> spool.toString());
-		// these tests read events in the order hooks were answered; a loaded machine must not spool some of them
+		// these tests read events in the order hooks were answered; a loaded machine must
+		// not spool some of them
 		registry.add("gateway.delivery.confirm-deadline", () -> "5s");
 		registry.add("gateway.auth.mode", () -> "open");
 		registry.add("supabase.key", () -> "unused-in-open-mode");
@@ -115,8 +116,8 @@ class HookGatewayIntegrationTest {
 		assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
 		assertThat(message.getMessageProperties().getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
 		assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("stream.published");
-		assertThat(message.getMessageProperties().getHeaders().values()).allSatisfy(
-				header -> assertThat(String.valueOf(header)).doesNotContain(this.key, "abc"));
+		assertThat(message.getMessageProperties().getHeaders().values())
+			.allSatisfy(header -> assertThat(String.valueOf(header)).doesNotContain(this.key, "abc"));
 	}
 
 	@Test
@@ -135,7 +136,8 @@ class HookGatewayIntegrationTest {
 		try (Socket socket = new Socket("localhost", this.port)) {
 			OutputStream out = socket.getOutputStream();
 			out.write(("POST /srs/hooks HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-					+ "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Content-Length: " + body.length + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			out.write(body);
 			out.flush();
 		}
@@ -172,8 +174,8 @@ class HookGatewayIntegrationTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "on_connect.json", "on_close.json", "on_close_player.json", "on_play.json",
-			"on_stop.json", "on_play_http_flv.json", "on_stop_http_flv.json", "on_dvr.json", "on_hls.json",
+	@ValueSource(strings = { "on_connect.json", "on_close.json", "on_close_player.json", "on_play.json", "on_stop.json",
+			"on_play_http_flv.json", "on_stop_http_flv.json", "on_dvr.json", "on_hls.json",
 			"on_publish_forwarded_copy.json" })
 	void answersEveryOtherHookAndForwardedCopiesWithCodeZeroAndNoEvent(String fixture) {
 		HttpResponse<String> answer = this.hooks.post(SrsFixtures.raw(fixture));
@@ -200,7 +202,10 @@ class HookGatewayIntegrationTest {
 				413, "body is larger than 65536 bytes");
 
 		assertNothingElseUntilSentinel();
-		long invalid = this.meters.get("gateway.hooks").tag("outcome", "invalid").timers().stream()
+		long invalid = this.meters.get("gateway.hooks")
+			.tag("outcome", "invalid")
+			.timers()
+			.stream()
 			.mapToLong(timer -> timer.count())
 			.sum();
 		assertThat(invalid).isGreaterThanOrEqualTo(7);
@@ -209,8 +214,8 @@ class HookGatewayIntegrationTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "a/b", "..", "key;rm -rf", "key$(id)", "tab\tkey", "ünicode" })
 	void refusesAPublishUnderAnUnsafeStreamNameWithoutEchoingIt(String unsafe) {
-		HttpResponse<String> answer = this.hooks.post(SrsFixtures.with("on_publish.json",
-				Map.of("stream", unsafe, "client_id", this.clientId)));
+		HttpResponse<String> answer = this.hooks
+			.post(SrsFixtures.with("on_publish.json", Map.of("stream", unsafe, "client_id", this.clientId)));
 
 		assertThat(answer.statusCode()).isEqualTo(403);
 		assertThat(answer.body()).startsWith("{\"code\":403,\"error\":\"stream name").doesNotContain(unsafe);
@@ -219,8 +224,8 @@ class HookGatewayIntegrationTest {
 
 	@Test
 	void refusesAnOverlongStreamName() {
-		HttpResponse<String> answer = this.hooks.post(SrsFixtures.with("on_publish.json",
-				Map.of("stream", "k".repeat(129), "client_id", this.clientId)));
+		HttpResponse<String> answer = this.hooks
+			.post(SrsFixtures.with("on_publish.json", Map.of("stream", "k".repeat(129), "client_id", this.clientId)));
 
 		assertThat(answer.statusCode()).isEqualTo(403);
 		assertThat(answer.body()).contains("at most 128");
@@ -253,9 +258,9 @@ class HookGatewayIntegrationTest {
 			List<Future<List<Integer>>> answers = new ArrayList<>();
 			for (int i = 0; i < streams; i++) {
 				Map<String, String> values = Map.of("stream", this.key + "-" + i, "client_id", "c" + i);
-				answers.add(posters.submit(() -> List.of(
-						this.hooks.post(SrsFixtures.with("on_publish.json", values)).statusCode(),
-						this.hooks.post(SrsFixtures.with("on_unpublish.json", values)).statusCode())));
+				answers.add(posters
+					.submit(() -> List.of(this.hooks.post(SrsFixtures.with("on_publish.json", values)).statusCode(),
+							this.hooks.post(SrsFixtures.with("on_unpublish.json", values)).statusCode())));
 			}
 			for (Future<List<Integer>> answer : answers) {
 				assertThat(answer.get()).containsExactly(200, 200);
@@ -292,8 +297,9 @@ class HookGatewayIntegrationTest {
 	}
 
 	/**
-	 * Proves that the hooks posted before made no event, without sleeping: each was answered only after any
-	 * event it made was confirmed, so such an event would be queued ahead of a sentinel posted now.
+	 * Proves that the hooks posted before made no event, without sleeping: each was
+	 * answered only after any event it made was confirmed, so such an event would be
+	 * queued ahead of a sentinel posted now.
 	 */
 	private void assertNothingElseUntilSentinel() {
 		String sentinel = "sentinel" + UUID.randomUUID().toString().replace("-", "");
@@ -303,7 +309,10 @@ class HookGatewayIntegrationTest {
 	}
 
 	private long publishesAnswered() {
-		return this.meters.find("gateway.hooks").tag("action", "on_publish").timers().stream()
+		return this.meters.find("gateway.hooks")
+			.tag("action", "on_publish")
+			.timers()
+			.stream()
 			.mapToLong(timer -> timer.count())
 			.sum();
 	}

@@ -18,8 +18,8 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * A queue of the test's own, bound to every stream event in the test's vhost, read over a direct connection
- * to the broker (not through any proxy the test cuts).
+ * A queue of the test's own, bound to every stream event in the test's vhost, read over a
+ * direct connection to the broker (not through any proxy the test cuts).
  */
 public final class EventTap implements AutoCloseable {
 

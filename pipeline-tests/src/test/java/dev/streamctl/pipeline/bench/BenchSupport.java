@@ -29,9 +29,10 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * What the benchmarks share: settings from system properties, percentiles and medians, the machine's load,
- * a pipelined publisher, and a result file under {@code target/benchmarks/}. Nothing here is timed against a
- * goal: the benchmarks print figures and check only correctness.
+ * What the benchmarks share: settings from system properties, percentiles and medians,
+ * the machine's load, a pipelined publisher, and a result file under
+ * {@code target/benchmarks/}. Nothing here is timed against a goal: the benchmarks print
+ * figures and check only correctness.
  */
 final class BenchSupport {
 
@@ -49,14 +50,21 @@ final class BenchSupport {
 		return (value == null) ? fallback : value.strip();
 	}
 
-	/** The live process, started last from this JVM, that runs the module's jar (see {@link #jar(String)}). */
+	/**
+	 * The live process, started last from this JVM, that runs the module's jar (see
+	 * {@link #jar(String)}).
+	 */
 	static ProcessHandle serviceProcess(String module) {
 		String jarName = jar(module).getFileName().toString();
 		return ProcessHandle.current()
 			.descendants()
 			.filter(ProcessHandle::isAlive)
-			.filter(process -> process.info().arguments().map(args -> String.join(" ", args).contains(jarName)).orElse(false))
-			.max(java.util.Comparator.comparing(process -> process.info().startInstant().orElse(java.time.Instant.EPOCH)))
+			.filter(process -> process.info()
+				.arguments()
+				.map(args -> String.join(" ", args).contains(jarName))
+				.orElse(false))
+			.max(java.util.Comparator
+				.comparing(process -> process.info().startInstant().orElse(java.time.Instant.EPOCH)))
 			.orElseThrow(() -> new IllegalStateException("no process runs " + jarName));
 	}
 
@@ -75,9 +83,10 @@ final class BenchSupport {
 	private static final Map<String, Path> JARS = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/**
-	 * A private copy of {@code <module>/target/<module>.jar}, taken at its first use in this JVM: other people's
-	 * builds may rewrite the jar while a benchmark runs, and a service started from a half-written jar fails.
-	 * The copy is checked to be a whole jar; see {@link #jarDescription(String)} for what was copied.
+	 * A private copy of {@code <module>/target/<module>.jar}, taken at its first use in
+	 * this JVM: other people's builds may rewrite the jar while a benchmark runs, and a
+	 * service started from a half-written jar fails. The copy is checked to be a whole
+	 * jar; see {@link #jarDescription(String)} for what was copied.
 	 */
 	static Path jar(String module) {
 		return JARS.computeIfAbsent(module, BenchSupport::snapshot);
@@ -130,7 +139,10 @@ final class BenchSupport {
 		}
 	}
 
-	/** {@link TestBroker#createVhost(String)}, tried again a few times: the shared broker's management API stalls now and then. */
+	/**
+	 * {@link TestBroker#createVhost(String)}, tried again a few times: the shared
+	 * broker's management API stalls now and then.
+	 */
 	static String createVhost(TestBroker broker, String prefix) {
 		for (int attempt = 1;; attempt++) {
 			try {
@@ -196,7 +208,8 @@ final class BenchSupport {
 	}
 
 	/** A Prometheus counter of the service summed by the value of one tag. */
-	static Map<String, Double> counterByTag(dev.streamctl.common.test.ServiceProcess service, String metric, String tag) {
+	static Map<String, Double> counterByTag(dev.streamctl.common.test.ServiceProcess service, String metric,
+			String tag) {
 		Map<String, Double> sums = new java.util.TreeMap<>();
 		java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(tag + "=\"([^\"]*)\"");
 		for (String line : service.get("/actuator/prometheus").lines().toList()) {
@@ -224,7 +237,8 @@ final class BenchSupport {
 	/** Requests by kind: GET lookups by key, GET re-reads, GET pages, PATCH, other. */
 	static Map<String, Integer> requestKinds(List<RecordedRequest> requests) {
 		Map<String, Integer> kinds = new LinkedHashMap<>();
-		for (String kind : List.of("GET lookup by key", "GET lookup by keys (in.)", "GET list page", "GET other", "PATCH", "other")) {
+		for (String kind : List.of("GET lookup by key", "GET lookup by keys (in.)", "GET list page", "GET other",
+				"PATCH", "other")) {
 			kinds.put(kind, 0);
 		}
 		for (RecordedRequest request : requests) {
@@ -252,14 +266,20 @@ final class BenchSupport {
 		return kinds;
 	}
 
-	/** Busy share of the whole machine (all cores) between two {@link #cpuTicks()} samples, in percent. */
+	/**
+	 * Busy share of the whole machine (all cores) between two {@link #cpuTicks()}
+	 * samples, in percent.
+	 */
 	static double busyPercent(long[] before, long[] after) {
 		long total = after[0] - before[0];
 		long idle = after[1] - before[1];
 		return (total <= 0) ? Double.NaN : 100.0 * (total - idle) / total;
 	}
 
-	/** {total, idle (idle + iowait)} jiffies of the machine from /proc/stat; zeros where there is none. */
+	/**
+	 * {total, idle (idle + iowait)} jiffies of the machine from /proc/stat; zeros where
+	 * there is none.
+	 */
 	static long[] cpuTicks() {
 		try {
 			String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
@@ -285,8 +305,9 @@ final class BenchSupport {
 	}
 
 	/**
-	 * Waits up to {@code maxSeconds} for 3 s in which the machine is at least {@code idlePercent} idle, so a
-	 * run does not start in the middle of somebody's build; answers the busy share seen last.
+	 * Waits up to {@code maxSeconds} for 3 s in which the machine is at least
+	 * {@code idlePercent} idle, so a run does not start in the middle of somebody's
+	 * build; answers the busy share seen last.
 	 */
 	static double waitQuiet(int maxSeconds, double idlePercent) throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
@@ -304,8 +325,9 @@ final class BenchSupport {
 	}
 
 	/**
-	 * Publishes the events to the event exchange as the gateway does, pipelined (up to {@code window}
-	 * unconfirmed), and waits for every confirm. Answers the time it took, in nanoseconds.
+	 * Publishes the events to the event exchange as the gateway does, pipelined (up to
+	 * {@code window} unconfirmed), and waits for every confirm. Answers the time it took,
+	 * in nanoseconds.
 	 */
 	static long publishPipelined(TestBroker broker, String vhost, List<? extends StreamEvent> events, int window) {
 		CachingConnectionFactory factory = new CachingConnectionFactory(broker.host(), broker.port());
@@ -349,7 +371,10 @@ final class BenchSupport {
 		outstanding.clear();
 	}
 
-	/** Collects the report: printed as it goes, and written to {@code target/benchmarks/<name>-<time>.txt}. */
+	/**
+	 * Collects the report: printed as it goes, and written to
+	 * {@code target/benchmarks/<name>-<time>.txt}.
+	 */
 	static final class Report {
 
 		private final Path file;
@@ -383,7 +408,10 @@ final class BenchSupport {
 
 	}
 
-	/** Values of named figures over several runs, printed as medians with every run's value. */
+	/**
+	 * Values of named figures over several runs, printed as medians with every run's
+	 * value.
+	 */
 	static final class Figures {
 
 		private final Map<String, List<Double>> values = new LinkedHashMap<>();

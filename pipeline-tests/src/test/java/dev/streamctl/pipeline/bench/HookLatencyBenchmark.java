@@ -39,21 +39,26 @@ import static dev.streamctl.pipeline.bench.BenchSupport.percentile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hook-to-state latency (issue: "gateway + broker + worker against the stub, p50/p99 on this machine").
+ * Hook-to-state latency (issue: "gateway + broker + worker against the stub, p50/p99 on
+ * this machine").
  * <p>
- * Each run starts a fresh {@link FakePostgrest} (every request delayed by {@code bench.latency.ms}, 20 ms), a
- * status worker and a hook gateway ({@code GATEWAY_AUTH_MODE=open}, so no authorization look-up counts) on a
- * fresh vhost. Real {@code on_publish} bodies (distinct keys, each with a channel) are posted open-loop at
- * {@code bench.hook.rate} per second (20) for {@code bench.hook.seconds} (30), after an unmeasured warm-up of
- * {@code bench.hook.warmup} seconds (5). For each hook: the time from just before the POST to the moment the
- * fake's row shows {@code is_on_live=true} (a poller reads the rows every millisecond or so), and the time
- * the hook's answer took. Each run does this at {@code bench.hook.rate} and again, on fresh processes, at
- * {@code bench.hook.lowRate} per second (5; 0 leaves it out), and, when {@code bench.hook.alt} names worker
- * settings (e.g. {@code STATUS_BATCH_SIZE=1}), once more at the main rate with them.
+ * Each run starts a fresh {@link FakePostgrest} (every request delayed by
+ * {@code bench.latency.ms}, 20 ms), a status worker and a hook gateway
+ * ({@code GATEWAY_AUTH_MODE=open}, so no authorization look-up counts) on a fresh vhost.
+ * Real {@code on_publish} bodies (distinct keys, each with a channel) are posted
+ * open-loop at {@code bench.hook.rate} per second (20) for {@code bench.hook.seconds}
+ * (30), after an unmeasured warm-up of {@code bench.hook.warmup} seconds (5). For each
+ * hook: the time from just before the POST to the moment the fake's row shows
+ * {@code is_on_live=true} (a poller reads the rows every millisecond or so), and the time
+ * the hook's answer took. Each run does this at {@code bench.hook.rate} and again, on
+ * fresh processes, at {@code bench.hook.lowRate} per second (5; 0 leaves it out), and,
+ * when {@code bench.hook.alt} names worker settings (e.g. {@code STATUS_BATCH_SIZE=1}),
+ * once more at the main rate with them.
  * <p>
- * Reference, measured in the same run from this JVM against the same fake: one store round trip (the look-up
- * by key) and a look-up followed by the conditional PATCH, which is what the worker must do for a key it has
- * not cached: the pipeline's overhead is the hook-to-state time above that.
+ * Reference, measured in the same run from this JVM against the same fake: one store
+ * round trip (the look-up by key) and a look-up followed by the conditional PATCH, which
+ * is what the worker must do for a key it has not cached: the pipeline's overhead is the
+ * hook-to-state time above that.
  */
 class HookLatencyBenchmark {
 
@@ -91,8 +96,8 @@ class HookLatencyBenchmark {
 		this.report = new Report("hook-to-state");
 		this.report.line("hook-to-state latency: on_publish at %d/s (and %s) for %d s each (after %d s unmeasured), "
 				+ "store latency %d ms, gateway open mode, worker defaults (batch 200, concurrency 32), alternative worker "
-				+ "setting at %d/s: %s, %d runs", this.rate, (lowRate > 0) ? lowRate + "/s" : "no other rate", this.seconds,
-				this.warmupSeconds, this.latencyMs, this.rate, altEnv.isEmpty() ? "none" : alt, runs);
+				+ "setting at %d/s: %s, %d runs", this.rate, (lowRate > 0) ? lowRate + "/s" : "no other rate",
+				this.seconds, this.warmupSeconds, this.latencyMs, this.rate, altEnv.isEmpty() ? "none" : alt, runs);
 		this.report.line("measuring %s", BenchSupport.jarDescription("status-worker"));
 		this.report.line("measuring %s", BenchSupport.jarDescription("hook-gateway"));
 		Figures figures = new Figures();
@@ -104,7 +109,8 @@ class HookLatencyBenchmark {
 			Map<String, Double> defaults = oneRun(run, this.rate, "defaults", Map.of(), figures);
 			if (lowRate > 0) {
 				Map<String, Double> slow = oneRun(run, lowRate, "defaults", Map.of(), figures);
-				figures.add("ratio hook->live p50, " + lowRate + "/s / " + this.rate + "/s", slow.get("p50") / defaults.get("p50"));
+				figures.add("ratio hook->live p50, " + lowRate + "/s / " + this.rate + "/s",
+						slow.get("p50") / defaults.get("p50"));
 			}
 			if (!altEnv.isEmpty()) {
 				Map<String, Double> other = oneRun(run, this.rate, alt, altEnv, figures);
@@ -139,7 +145,8 @@ class HookLatencyBenchmark {
 			}
 			store.setLatency(Duration.ofMillis(this.latencyMs));
 			String vhost = BenchSupport.createVhost(this.broker, "bench-hook");
-			String tag = "hook-run" + run + "-" + label.replaceAll("[^A-Za-z0-9]+", "-") + "-" + System.currentTimeMillis();
+			String tag = "hook-run" + run + "-" + label.replaceAll("[^A-Za-z0-9]+", "-") + "-"
+					+ System.currentTimeMillis();
 			List<ServiceProcess> started = new ArrayList<>();
 			Map<String, Double> result;
 			try (TestRabbit rabbit = new TestRabbit(this.broker, vhost)) {
@@ -172,7 +179,8 @@ class HookLatencyBenchmark {
 					poller.awaitAll(measured, Duration.ofSeconds(60));
 					double busy = BenchSupport.busyPercent(cpu, BenchSupport.cpuTicks());
 					int workerRequests = store.requestCount() - before - 2 * probe.count();
-					Map<String, Double> handOffs = BenchSupport.counterByTag(gateway, "gateway_events_total", "outcome");
+					Map<String, Double> handOffs = BenchSupport.counterByTag(gateway, "gateway_events_total",
+							"outcome");
 					result = record(label, measured, probe, workerRequests, busy, handOffs, figures);
 				}
 				finally {
@@ -180,11 +188,18 @@ class HookLatencyBenchmark {
 				}
 				assertThat(rabbit.messageCount(StatusTopology.DEAD_LETTER_QUEUE)).as("dead letters").isZero();
 				for (ServiceProcess service : started) {
-					long problems = service.logOutput().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
+					long problems = service.logOutput()
+						.lines()
+						.filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+						.count();
 					if (problems > 0) {
-						this.report.line("  %s log: %d WARN/ERROR lines, e.g. %s", service == worker ? "worker" : "gateway",
-								problems, service.logOutput().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
-									.findFirst().orElse(""));
+						this.report.line("  %s log: %d WARN/ERROR lines, e.g. %s",
+								service == worker ? "worker" : "gateway", problems,
+								service.logOutput()
+									.lines()
+									.filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+									.findFirst()
+									.orElse(""));
 					}
 				}
 			}
@@ -198,7 +213,10 @@ class HookLatencyBenchmark {
 		}
 	}
 
-	/** Posts the samples' on_publish hooks open-loop at the rate, each from its own thread; waits for the answers. */
+	/**
+	 * Posts the samples' on_publish hooks open-loop at the rate, each from its own
+	 * thread; waits for the answers.
+	 */
 	private void post(String url, List<Sample> samples, LivePoller poller, int rate) throws InterruptedException {
 		ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
 		ExecutorService senders = Executors.newCachedThreadPool();
@@ -262,13 +280,16 @@ class HookLatencyBenchmark {
 				fmt(percentile(toState, 90)), fmt(p99), fmt(percentile(toState, 100)), samples.size());
 		this.report.line("hook answer:        p50 %s  p99 %s  max %s ms", fmt(percentile(answer, 50)),
 				fmt(percentile(answer, 99)), fmt(percentile(answer, 100)));
-		this.report.line("reference, from this JVM to the fake (set to %d ms): one request p50 %s p99 %s ms; "
-				+ "look-up + PATCH p50 %s p99 %s ms  (%d probes)", this.latencyMs, fmt(roundTrip),
-				fmt(percentile(probe.lookups, 99)), fmt(twoTrips), fmt(percentile(probe.lookupAndWrite, 99)),
-				probe.count());
-		this.report.line("pipeline overhead above look-up + PATCH: p50 %s ms, p99 %s ms; store requests by the worker "
-				+ "per hook %s; machine %s%% busy", fmt(p50 - twoTrips), fmt(p99 - twoTrips),
-				BenchSupport.fmt2((double) workerRequests / samples.size()), fmt(busy));
+		this.report.line(
+				"reference, from this JVM to the fake (set to %d ms): one request p50 %s p99 %s ms; "
+						+ "look-up + PATCH p50 %s p99 %s ms  (%d probes)",
+				this.latencyMs, fmt(roundTrip), fmt(percentile(probe.lookups, 99)), fmt(twoTrips),
+				fmt(percentile(probe.lookupAndWrite, 99)), probe.count());
+		this.report.line(
+				"pipeline overhead above look-up + PATCH: p50 %s ms, p99 %s ms; store requests by the worker "
+						+ "per hook %s; machine %s%% busy",
+				fmt(p50 - twoTrips), fmt(p99 - twoTrips), BenchSupport.fmt2((double) workerRequests / samples.size()),
+				fmt(busy));
 		double spooled = gatewayEvents.getOrDefault("spooled", 0.0);
 		this.report.line("gateway hand-offs over the whole run (warm-up included): %s", gatewayEvents);
 		figures.add(label + ": hook -> row live p50", p50);
@@ -315,7 +336,10 @@ class HookLatencyBenchmark {
 
 	}
 
-	/** Reads the rows of the hooks in flight about every millisecond and notes when each turns live. */
+	/**
+	 * Reads the rows of the hooks in flight about every millisecond and notes when each
+	 * turns live.
+	 */
 	private static final class LivePoller {
 
 		private final FakePostgrest store;
@@ -374,7 +398,10 @@ class HookLatencyBenchmark {
 
 	}
 
-	/** Every 250 ms: a look-up by key, then the worker's conditional PATCH, straight from this JVM. */
+	/**
+	 * Every 250 ms: a look-up by key, then the worker's conditional PATCH, straight from
+	 * this JVM.
+	 */
 	private static final class ReferenceProbe {
 
 		private final List<Double> lookups = new ArrayList<>();

@@ -36,29 +36,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Publish authorization (issue: "on_publish answer latency p50/p99 with known-keys from a warm cache and on a
- * cold miss against a directory stub that answers in 50 ms, beside open mode in the same run").
+ * Publish authorization (issue: "on_publish answer latency p50/p99 with known-keys from a
+ * warm cache and on a cold miss against a directory stub that answers in 50 ms, beside
+ * open mode in the same run").
  * <p>
- * Each run: a fresh {@link FakePostgrest} with {@code bench.auth.channels} (1,000) channels, every request
- * delayed by {@code bench.auth.latency.ms} (50 ms), and two fresh gateways on the same broker, each on its own
- * vhost and spool: one {@code GATEWAY_AUTH_MODE=known-keys} with {@code GATEWAY_AUTH_REFRESH_INTERVAL=1h} (its
- * start-up load warms the cache with every channel, and no later refresh warms anything), one {@code open}.
- * Once the cache is warm (its log says so and the fake's request count stays put), and after an unmeasured
- * warm-up, {@code bench.auth.rounds} (2,000) rounds are run closed-loop, one request at a time, the requests of
- * a round in random order:
+ * Each run: a fresh {@link FakePostgrest} with {@code bench.auth.channels} (1,000)
+ * channels, every request delayed by {@code bench.auth.latency.ms} (50 ms), and two fresh
+ * gateways on the same broker, each on its own vhost and spool: one
+ * {@code GATEWAY_AUTH_MODE=known-keys} with {@code GATEWAY_AUTH_REFRESH_INTERVAL=1h} (its
+ * start-up load warms the cache with every channel, and no later refresh warms anything),
+ * one {@code open}. Once the cache is warm (its log says so and the fake's request count
+ * stays put), and after an unmeasured warm-up, {@code bench.auth.rounds} (2,000) rounds
+ * are run closed-loop, one request at a time, the requests of a round in random order:
  * <ul>
  * <li><b>known-keys, warm</b>: a key of the warm set;</li>
  * <li><b>open</b>: the same request to the open gateway;</li>
- * <li><b>known-keys, cold miss</b> (every 2nd round): a key whose channel was added to the fake after the
- * warm-up, each used once (a hit would be cached);</li>
- * <li><b>known-keys, unknown key</b> (every 10th round): a key of no channel, from an address of its own (so
- * the per-address limit of unknown keys does not answer instead), refused with 403 after a look-up;</li>
- * <li><b>reference</b> (every 4th round): one look-up by key straight from this JVM to the fake, i.e. the
- * directory round trip a cold miss must wait for.</li>
+ * <li><b>known-keys, cold miss</b> (every 2nd round): a key whose channel was added to
+ * the fake after the warm-up, each used once (a hit would be cached);</li>
+ * <li><b>known-keys, unknown key</b> (every 10th round): a key of no channel, from an
+ * address of its own (so the per-address limit of unknown keys does not answer instead),
+ * refused with 403 after a look-up;</li>
+ * <li><b>reference</b> (every 4th round): one look-up by key straight from this JVM to
+ * the fake, i.e. the directory round trip a cold miss must wait for.</li>
  * </ul>
- * Then {@code 200} unknown keys from one address: past its 10th, the address is refused without a look-up
- * (rate-limited). Correctness checks: every answer as expected, and the fake received exactly one look-up per
- * cold and per unknown key and none for the warm ones.
+ * Then {@code 200} unknown keys from one address: past its 10th, the address is refused
+ * without a look-up (rate-limited). Correctness checks: every answer as expected, and the
+ * fake received exactly one look-up per cold and per unknown key and none for the warm
+ * ones.
  */
 class PublishAuthBenchmark {
 
@@ -137,7 +141,8 @@ class PublishAuthBenchmark {
 				ServiceProcess known = start(store, knownVhost, "known-keys", run, tag, started);
 				ServiceProcess open = start(store, openVhost, "open", run, tag, started);
 				await().atMost(Duration.ofSeconds(60))
-					.until(() -> known.logOutput().contains("Channel cache warmed with " + (this.channels + referenceKeys.size())));
+					.until(() -> known.logOutput()
+						.contains("Channel cache warmed with " + (this.channels + referenceKeys.size())));
 				int settled = store.requestCount();
 				Thread.sleep(1000);
 				assertThat(store.requestCount()).as("no more directory requests once warm").isEqualTo(settled);
@@ -182,24 +187,28 @@ class PublishAuthBenchmark {
 					requests.add(() -> latencies.get("open").add(hook(openHooks, key, "127.0.0.1", 200)));
 					if (round % 2 == 0) {
 						String coldKey = coldKeys.get(cold++);
-						requests.add(() -> latencies.get("known-keys cold miss").add(hook(knownHooks, coldKey, "127.0.0.1", 200)));
+						requests.add(() -> latencies.get("known-keys cold miss")
+							.add(hook(knownHooks, coldKey, "127.0.0.1", 200)));
 					}
 					if (round % 10 == 0) {
 						unknown++;
 						String none = BenchSupport.key("none", round);
 						String address = nextAddress();
-						requests.add(() -> latencies.get("known-keys unknown key").add(hook(knownHooks, none, address, 403)));
+						requests.add(() -> latencies.get("known-keys unknown key")
+							.add(hook(knownHooks, none, address, 403)));
 					}
 					if (round % 4 == 0) {
 						String probeKey = referenceKeys.get(probes++);
-						requests.add(() -> latencies.get("reference: one directory look-up").add(lookup(store, probeKey)));
+						requests
+							.add(() -> latencies.get("reference: one directory look-up").add(lookup(store, probeKey)));
 					}
 					Collections.shuffle(requests, this.random);
 					requests.forEach(Runnable::run);
 				}
 				double busy = BenchSupport.busyPercent(cpu, BenchSupport.cpuTicks());
 				Map<String, Integer> kinds = BenchSupport.requestKinds(store.requests());
-				assertThat(kinds.get("GET lookup by key")).as("one directory look-up per cold key, unknown key and probe")
+				assertThat(kinds.get("GET lookup by key"))
+					.as("one directory look-up per cold key, unknown key and probe")
 					.isEqualTo(cold + unknown + probes);
 				assertThat(store.requestCount()).as("no other directory request").isEqualTo(cold + unknown + probes);
 
@@ -216,17 +225,19 @@ class PublishAuthBenchmark {
 				assertThat(store.requestCount()).as("look-ups before the address hit its limit").isEqualTo(10);
 				latencies.put("known-keys unknown key, address over its limit (no look-up)", limited);
 
-				Map<String, Double> decisions = BenchSupport.counterByTag(known, "gateway_auth_decisions_total", "decision");
+				Map<String, Double> decisions = BenchSupport.counterByTag(known, "gateway_auth_decisions_total",
+						"decision");
 				record(latencies, busy, decisions, figures);
 				for (ServiceProcess service : started) {
 					List<String> problems = service.logOutput()
 						.lines()
-						.filter(line -> line.contains(" ERROR ") || (line.contains(" WARN ") && !line.contains("Publish of ")
-								&& !line.contains("Rejected on_publish hook with 403")))
+						.filter(line -> line.contains(" ERROR ")
+								|| (line.contains(" WARN ") && !line.contains("Publish of ")
+										&& !line.contains("Rejected on_publish hook with 403")))
 						.toList();
 					if (!problems.isEmpty()) {
-						this.report.line("  %s log: %d unexpected WARN/ERROR lines, e.g. %s", service == known ? "known-keys"
-								: "open", problems.size(), problems.get(0));
+						this.report.line("  %s log: %d unexpected WARN/ERROR lines, e.g. %s",
+								service == known ? "known-keys" : "open", problems.size(), problems.get(0));
 					}
 				}
 			}
@@ -260,10 +271,12 @@ class PublishAuthBenchmark {
 	}
 
 	/**
-	 * Does the periodic refresh keep the warm cache warm? A known-keys gateway with a short cache time
-	 * ({@code SUPABASE_CACHE_TTL=6s}) refreshed more often than that ({@code GATEWAY_AUTH_REFRESH_INTERVAL=4s})
-	 * is asked about warm keys for 30 s: if every refresh renewed the entries, no publish would need a look-up.
-	 * Counts the look-ups by key the fake receives and the publishes slower than a directory round trip.
+	 * Does the periodic refresh keep the warm cache warm? A known-keys gateway with a
+	 * short cache time ({@code SUPABASE_CACHE_TTL=6s}) refreshed more often than that
+	 * ({@code GATEWAY_AUTH_REFRESH_INTERVAL=4s}) is asked about warm keys for 30 s: if
+	 * every refresh renewed the entries, no publish would need a look-up. Counts the
+	 * look-ups by key the fake receives and the publishes slower than a directory round
+	 * trip.
 	 */
 	private void refreshProbe() throws Exception {
 		try (FakePostgrest store = new FakePostgrest()) {
@@ -277,9 +290,11 @@ class PublishAuthBenchmark {
 			String vhost = BenchSupport.createVhost(this.broker, "bench-auth-refresh");
 			List<ServiceProcess> started = new ArrayList<>();
 			try {
-				ServiceProcess gateway = start(store, vhost, "known-keys", 0, "auth-refresh-probe-" + System.currentTimeMillis(),
-						started, Map.of("SUPABASE_CACHE_TTL", "6s", "GATEWAY_AUTH_REFRESH_INTERVAL", "4s"));
-				await().atMost(Duration.ofSeconds(60)).until(() -> gateway.logOutput().contains("Channel cache warmed with 50"));
+				ServiceProcess gateway = start(store, vhost, "known-keys", 0,
+						"auth-refresh-probe-" + System.currentTimeMillis(), started,
+						Map.of("SUPABASE_CACHE_TTL", "6s", "GATEWAY_AUTH_REFRESH_INTERVAL", "4s"));
+				await().atMost(Duration.ofSeconds(60))
+					.until(() -> gateway.logOutput().contains("Channel cache warmed with 50"));
 				String hooks = gateway.baseUrl() + "/srs/hooks?secret=" + HOOK_SECRET;
 				for (int i = 0; i < 100; i++) {
 					hook(hooks, keys.get(i % keys.size()), "127.0.0.1", 200);
@@ -298,10 +313,12 @@ class PublishAuthBenchmark {
 				Map<String, Integer> kinds = BenchSupport.requestKinds(store.requests());
 				long warms = gateway.logOutput().lines().filter(line -> line.contains("Channel cache warmed")).count();
 				this.report.line("");
-				this.report.line("=== refresh probe: SUPABASE_CACHE_TTL=6s, GATEWAY_AUTH_REFRESH_INTERVAL=4s, warm keys only, 30 s");
-				this.report.line("publishes %d, of which slower than one directory round trip (%d ms): %d; directory "
-						+ "requests meanwhile %s; cache loads logged since start %d", publishes, this.latencyMs, slow, kinds,
-						warms);
+				this.report.line(
+						"=== refresh probe: SUPABASE_CACHE_TTL=6s, GATEWAY_AUTH_REFRESH_INTERVAL=4s, warm keys only, 30 s");
+				this.report.line(
+						"publishes %d, of which slower than one directory round trip (%d ms): %d; directory "
+								+ "requests meanwhile %s; cache loads logged since start %d",
+						publishes, this.latencyMs, slow, kinds, warms);
 				this.report.line("(a refresh that renewed the cached entries would leave 0 look-ups by key)");
 			}
 			finally {
@@ -318,7 +335,10 @@ class PublishAuthBenchmark {
 		return "10." + (n / 65536 % 256) + "." + (n / 256 % 256) + "." + (n % 256);
 	}
 
-	/** Posts an on_publish for the key from the address; checks the answer; answers the time it took in ms. */
+	/**
+	 * Posts an on_publish for the key from the address; checks the answer; answers the
+	 * time it took in ms.
+	 */
 	private double hook(String url, String key, String address, int expectedStatus) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(url))
 			.header("Content-Type", "application/json")
@@ -368,8 +388,7 @@ class PublishAuthBenchmark {
 			Figures figures) {
 		double open50 = percentile(latencies.get("open"), 50);
 		double open99 = percentile(latencies.get("open"), 99);
-		this.report.line("%-62s %6s %8s %8s %8s %8s %11s", "", "n", "p50 ms", "p90 ms", "p99 ms", "max ms",
-				"p50/open");
+		this.report.line("%-62s %6s %8s %8s %8s %8s %11s", "", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "p50/open");
 		latencies.forEach((kind, values) -> {
 			double p50 = percentile(values, 50);
 			this.report.line("%-62s %6d %8s %8s %8s %8s %11s", kind, values.size(), fmt(p50),
@@ -383,10 +402,11 @@ class PublishAuthBenchmark {
 		double cold50 = percentile(latencies.get("known-keys cold miss"), 50);
 		double cold99 = percentile(latencies.get("known-keys cold miss"), 99);
 		double lookup50 = percentile(latencies.get("reference: one directory look-up"), 50);
-		this.report.line("ratios: warm/open p50 %s p99 %s; cold/open p50 %s p99 %s; cold miss - open - look-up "
-				+ "(p50s) %s ms; machine %s%% busy; known-keys decisions %s", fmt2(warm50 / open50),
-				fmt2(warm99 / open99), fmt2(cold50 / open50), fmt2(cold99 / open99), fmt(cold50 - open50 - lookup50),
-				fmt(busy), decisions);
+		this.report.line(
+				"ratios: warm/open p50 %s p99 %s; cold/open p50 %s p99 %s; cold miss - open - look-up "
+						+ "(p50s) %s ms; machine %s%% busy; known-keys decisions %s",
+				fmt2(warm50 / open50), fmt2(warm99 / open99), fmt2(cold50 / open50), fmt2(cold99 / open99),
+				fmt(cold50 - open50 - lookup50), fmt(busy), decisions);
 		figures.add("ratio warm / open, p50", warm50 / open50);
 		figures.add("ratio warm / open, p99", warm99 / open99);
 		figures.add("ratio cold miss / open, p50", cold50 / open50);

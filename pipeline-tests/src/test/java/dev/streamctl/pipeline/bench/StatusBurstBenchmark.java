@@ -37,24 +37,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Burst benchmark of the status worker (issue: "10,000 publish events, as after an SRS restart, against a
- * Supabase stub answering in 20 ms: time until all applied (goal 30 s) and the number of HTTP calls made").
+ * Burst benchmark of the status worker (issue: "10,000 publish events, as after an SRS
+ * restart, against a Supabase stub answering in 20 ms: time until all applied (goal 30 s)
+ * and the number of HTTP calls made").
  * <p>
- * Each run, each case on a fresh {@link FakePostgrest} (one channel per event, every request delayed by
- * {@code bench.latency.ms}), a fresh vhost and a fresh worker process:
+ * Each run, each case on a fresh {@link FakePostgrest} (one channel per event, every
+ * request delayed by {@code bench.latency.ms}), a fresh vhost and a fresh worker process:
  * <ul>
- * <li><b>queued</b>: the events are already in {@code status.events} when the worker starts (the queue is
- * declared by a worker started with {@code STATUS_CONSUME=false} and stopped): the SRS-restart case with the
- * worker catching up. Timed from the worker's first request to the store to the moment its
- * {@code status_events_total} counts every event; the worker's start-up is shown apart.</li>
- * <li><b>streamed</b>: the worker is up and has applied {@code bench.status.warmup} (1,000) events of other
- * channels, so its JIT is as warm as a long-running worker's when SRS restarts; the events are then published
- * as fast as the broker confirms them (pipelined, the worker consuming meanwhile). Timed from the first
- * publish to every event counted.</li>
- * <li><b>queued, alternative</b>: the queued case with other settings ({@code bench.status.alt}, e.g.
- * {@code STATUS_CONCURRENCY=64}; empty to leave it out).</li>
- * <li><b>reference</b>: a bare HTTP client in this JVM making the same two requests per event (look-up by key,
- * conditional PATCH) 32 at a time against an identical fake: what the store stub allows this algorithm.</li>
+ * <li><b>queued</b>: the events are already in {@code status.events} when the worker
+ * starts (the queue is declared by a worker started with {@code STATUS_CONSUME=false} and
+ * stopped): the SRS-restart case with the worker catching up. Timed from the worker's
+ * first request to the store to the moment its {@code status_events_total} counts every
+ * event; the worker's start-up is shown apart.</li>
+ * <li><b>streamed</b>: the worker is up and has applied {@code bench.status.warmup}
+ * (1,000) events of other channels, so its JIT is as warm as a long-running worker's when
+ * SRS restarts; the events are then published as fast as the broker confirms them
+ * (pipelined, the worker consuming meanwhile). Timed from the first publish to every
+ * event counted.</li>
+ * <li><b>queued, alternative</b>: the queued case with other settings
+ * ({@code bench.status.alt}, e.g. {@code STATUS_CONCURRENCY=64}; empty to leave it
+ * out).</li>
+ * <li><b>reference</b>: a bare HTTP client in this JVM making the same two requests per
+ * event (look-up by key, conditional PATCH) 32 at a time against an identical fake: what
+ * the store stub allows this algorithm.</li>
  * </ul>
  * Correctness checks only: every event applied, every row live, nothing dead-lettered.
  */
@@ -62,8 +67,7 @@ class StatusBurstBenchmark {
 
 	private static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
-	private static final Pattern COUNT = Pattern
-		.compile("\"statistic\":\"COUNT\",\"value\":([0-9.Ee+]+)");
+	private static final Pattern COUNT = Pattern.compile("\"statistic\":\"COUNT\",\"value\":([0-9.Ee+]+)");
 
 	private final TestBroker broker = TestBroker.get();
 
@@ -84,9 +88,10 @@ class StatusBurstBenchmark {
 		Map<String, String> altEnv = BenchSupport.parseEnv(alt);
 		Files.createDirectories(this.logs);
 		this.report = new Report("status-burst");
-		this.report.line("status worker burst: %d publish events, store latency %d ms, %d runs, worker defaults "
-				+ "batch 200 / concurrency 32, alternative: %s", this.events, this.latencyMs, runs,
-				altEnv.isEmpty() ? "none" : alt);
+		this.report.line(
+				"status worker burst: %d publish events, store latency %d ms, %d runs, worker defaults "
+						+ "batch 200 / concurrency 32, alternative: %s",
+				this.events, this.latencyMs, runs, altEnv.isEmpty() ? "none" : alt);
 		this.report.line("measuring %s", BenchSupport.jarDescription("status-worker"));
 		Figures figures = new Figures();
 		for (int run = 1; run <= runs; run++) {
@@ -149,8 +154,8 @@ class StatusBurstBenchmark {
 				if (queued) {
 					Map<String, String> declarerEnv = new HashMap<>(env);
 					declarerEnv.put("STATUS_CONSUME", "false");
-					ServiceProcess declarer = ServiceProcess.start(BenchSupport.jar("status-worker"), this.broker, vhost,
-							declarerEnv, this.logs.resolve(tag + "-declarer.log"));
+					ServiceProcess declarer = ServiceProcess.start(BenchSupport.jar("status-worker"), this.broker,
+							vhost, declarerEnv, this.logs.resolve(tag + "-declarer.log"));
 					started.add(declarer);
 					await().atMost(Duration.ofSeconds(30))
 						.until(() -> rabbit.admin().getQueueInfo(StatusTopology.EVENTS_QUEUE) != null);
@@ -200,7 +205,8 @@ class StatusBurstBenchmark {
 				return result;
 			}
 			finally {
-				// SIGTERM, so that a worker run with JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=...,dumponexit=true
+				// SIGTERM, so that a worker run with
+				// JAVA_TOOL_OPTIONS=-XX:StartFlightRecording=...,dumponexit=true
 				// (bench.status.alt) writes its recording; everything is measured by now
 				for (ServiceProcess process : started) {
 					process.terminate();
@@ -210,14 +216,18 @@ class StatusBurstBenchmark {
 		}
 	}
 
-	/** Polls the worker's {@code status.events} count every 100 ms until every event is counted; answers the nanoTime it was seen. */
+	/**
+	 * Polls the worker's {@code status.events} count every 100 ms until every event is
+	 * counted; answers the nanoTime it was seen.
+	 */
 	private long waitApplied(ServiceProcess worker, int count) throws InterruptedException {
 		long deadline = System.nanoTime() + MAX_WAIT.toNanos();
 		while (System.nanoTime() < deadline) {
 			double counted;
 			try {
-				// the one metric, not the whole Prometheus page: rendering that 10 times a second took about a
-				// tenth of the worker's CPU samples in a profile of the burst
+				// the one metric, not the whole Prometheus page: rendering that 10 times
+				// a second took about a tenth of the worker's CPU samples in a profile of
+				// the burst
 				String metric = worker.get("/actuator/metrics/status.events");
 				Matcher matcher = COUNT.matcher(metric);
 				counted = matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
@@ -233,7 +243,10 @@ class StatusBurstBenchmark {
 		throw new AssertionError("the worker did not count " + count + " events within " + MAX_WAIT);
 	}
 
-	/** The bare client: look-up by key then conditional PATCH per event, {@code concurrency} at a time. */
+	/**
+	 * The bare client: look-up by key then conditional PATCH per event,
+	 * {@code concurrency} at a time.
+	 */
 	private Result referenceBurst(int concurrency) throws Exception {
 		try (FakePostgrest store = new FakePostgrest()) {
 			Map<String, UUID> ids = new LinkedHashMap<>();

@@ -13,8 +13,9 @@ import java.time.Instant;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
 
 /**
- * The benchmarks' reference: a bare HTTP client making the original design's two requests per publish against
- * the fake store, a look-up by stream key and a conditional PATCH setting the row live.
+ * The benchmarks' reference: a bare HTTP client making the original design's two requests
+ * per publish against the fake store, a look-up by stream key and a conditional PATCH
+ * setting the row live.
  */
 final class StoreReferenceClient {
 
@@ -29,20 +30,27 @@ final class StoreReferenceClient {
 
 	/** The id of the channel with this stream key. */
 	String lookUp(String key) throws IOException, InterruptedException {
-		HttpResponse<String> found = this.http.send(request(this.base + "?select=id,stream_id,is_on_live,modified"
-				+ "&stream_id=eq." + encode(key) + "&limit=2").GET().build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> found = this.http.send(request(
+				this.base + "?select=id,stream_id,is_on_live,modified" + "&stream_id=eq." + encode(key) + "&limit=2")
+			.GET()
+			.build(), HttpResponse.BodyHandlers.ofString());
 		return found.body().replaceAll("(?s).*\"id\":\"([^\"]+)\".*", "$1");
 	}
 
-	/** Sets the channel live as of {@code at} unless it holds a newer state; answers the HTTP status. */
+	/**
+	 * Sets the channel live as of {@code at} unless it holds a newer state; answers the
+	 * HTTP status.
+	 */
 	int setLive(String id, Instant at) throws IOException, InterruptedException {
-		return this.http.send(request(this.base + "?id=eq." + encode(id) + "&or="
-				+ encode("(modified.is.null,modified.lt." + at + ")") + "&select=id")
-			.header("Prefer", "return=representation")
-			.header("Content-Type", "application/json")
-			.method("PATCH", HttpRequest.BodyPublishers.ofString(
-					"{\"is_on_live\":true,\"last_status\":\"online\",\"cover\":null,\"modified\":\"" + at + "\"}"))
-			.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+		return this.http
+			.send(request(this.base + "?id=eq." + encode(id) + "&or="
+					+ encode("(modified.is.null,modified.lt." + at + ")") + "&select=id")
+				.header("Prefer", "return=representation")
+				.header("Content-Type", "application/json")
+				.method("PATCH", HttpRequest.BodyPublishers.ofString(
+						"{\"is_on_live\":true,\"last_status\":\"online\",\"cover\":null,\"modified\":\"" + at + "\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	private static HttpRequest.Builder request(String url) {

@@ -7,8 +7,9 @@ import dev.streamctl.status.messaging.EventSender;
 import org.springframework.stereotype.Component;
 
 /**
- * Parks an unpublish in the grace queue, whose TTL sends it back to the events queue once the reconnect
- * grace is over. Returns only after the broker confirmed it, so the original may then be acknowledged.
+ * Parks an unpublish in the grace queue, whose TTL sends it back to the events queue once
+ * the reconnect grace is over. Returns only after the broker confirmed it, so the
+ * original may then be acknowledged.
  */
 @Component
 class GraceDelay {

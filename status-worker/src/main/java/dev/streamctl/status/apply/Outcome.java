@@ -1,6 +1,10 @@
 package dev.streamctl.status.apply;
 
-/** What became of one event; the {@code outcome} tag of the {@code status.events} metric. */
+import java.util.Locale;
+
+/**
+ * What became of one event; the {@code outcome} tag of the {@code status.events} metric.
+ */
 public enum Outcome {
 
 	/** The store now shows it. */
@@ -38,7 +42,7 @@ public enum Outcome {
 	}
 
 	public String tag() {
-		return name().toLowerCase();
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/** How the delivery is settled with the broker. */

@@ -16,22 +16,28 @@ class StatusConfiguration {
 	static final String LISTENER_FACTORY = "statusBatchListenerFactory";
 
 	/**
-	 * The event exchange and log with the default retention, so that the log exists whichever service starts
-	 * first; a log declared elsewhere with another retention is left as it is.
+	 * The event exchange and log with the default retention, so that the log exists
+	 * whichever service starts first; a log declared elsewhere with another retention is
+	 * left as it is.
 	 */
 	@Bean
 	Topology eventTopology() {
 		return EventTopology.log(EventTopology.DEFAULT_LOG_RETENTION);
 	}
 
-	/** The status worker's queues, and the grace queue when there is a reconnect grace. */
+	/**
+	 * The status worker's queues, and the grace queue when there is a reconnect grace.
+	 */
 	@Bean
 	Topology statusTopology(StatusSettings settings) {
 		Topology queues = StatusTopology.queues();
-		return settings.reconnectGrace().isZero() ? queues : queues.plus(StatusTopology.grace(settings.reconnectGrace()));
+		return settings.reconnectGrace().isZero() ? queues
+				: queues.plus(StatusTopology.grace(settings.reconnectGrace()));
 	}
 
-	/** Batches for collapsing and parallel writes; each delivery settled by the listener. */
+	/**
+	 * Batches for collapsing and parallel writes; each delivery settled by the listener.
+	 */
 	@Bean(LISTENER_FACTORY)
 	SimpleRabbitListenerContainerFactory statusBatchListenerFactory(ConnectionFactory connectionFactory,
 			StatusSettings settings) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.srs.SrsApiException;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -39,14 +41,17 @@ import org.springframework.stereotype.Service;
 /**
  * Applies stream events to the channel table so that it shows what SRS has:
  * <ul>
- * <li>the latest event of a stream wins: writes are conditional on the row's modified time, so duplicates,
- * late and reordered events change nothing, whichever instance applies them;</li>
- * <li>events of one stream in one batch collapse to the latest; different streams are written in
- * parallel;</li>
- * <li>an unpublish waits out the reconnect grace first; a publisher's close without unpublish (SRS refused
- * the session) is settled by asking SRS whether the stream still has a publisher;</li>
- * <li>a transient failure (store or SRS unavailable) is retried with exponential backoff and jitter for
- * {@link StatusSettings#retryFor()}, then dead-lettered; a permanent one is dead-lettered at once.</li>
+ * <li>the latest event of a stream wins: writes are conditional on the row's modified
+ * time, so duplicates, late and reordered events change nothing, whichever instance
+ * applies them;</li>
+ * <li>events of one stream in one batch collapse to the latest; different streams are
+ * written in parallel;</li>
+ * <li>an unpublish waits out the reconnect grace first; a publisher's close without
+ * unpublish (SRS refused the session) is settled by asking SRS whether the stream still
+ * has a publisher;</li>
+ * <li>a transient failure (store or SRS unavailable) is retried with exponential backoff
+ * and jitter for {@link StatusSettings#retryFor()}, then dead-lettered; a permanent one
+ * is dead-lettered at once.</li>
  * </ul>
  */
 @Service
@@ -78,7 +83,8 @@ public class StatusService {
 
 	/**
 	 * @param clock measures {@link StatusSettings#retryFor()}
-	 * @param pause waits out each backoff; it must move {@code clock} on by the time it waited
+	 * @param pause waits out each backoff; it must move {@code clock} on by the time it
+	 * waited
 	 */
 	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
 			StatusSettings settings, MeterRegistry meters, Clock clock, Pause pause) {
@@ -93,8 +99,9 @@ public class StatusService {
 	}
 
 	/**
-	 * Applies a batch and tells how to settle each delivery. A delivery missing from the answer was not
-	 * settled (the worker is stopping) and must be left to the broker to redeliver.
+	 * Applies a batch and tells how to settle each delivery. A delivery missing from the
+	 * answer was not settled (the worker is stopping) and must be left to the broker to
+	 * redeliver.
 	 */
 	public Map<Long, Outcome> apply(List<Incoming> batch) {
 		Map<Long, Outcome> outcomes = new HashMap<>();
@@ -116,7 +123,8 @@ public class StatusService {
 			backoff = backoff.multipliedBy(2).compareTo(this.settings.retryMaxBackoff()) > 0
 					? this.settings.retryMaxBackoff() : backoff.multipliedBy(2);
 		}
-		outcomes.values().forEach(outcome -> this.meters.counter("status.events", "outcome", outcome.tag()).increment());
+		outcomes.values()
+			.forEach(outcome -> this.meters.counter("status.events", "outcome", outcome.tag()).increment());
 		return outcomes;
 	}
 
@@ -144,42 +152,47 @@ public class StatusService {
 	/** Resolves every pending event once; answers those that failed transiently. */
 	private List<Incoming> attempt(List<Incoming> pending, Map<Long, Outcome> outcomes) {
 		List<Result> results = lookUpAll(pending).thenMany(Flux.fromIterable(pending))
-			.flatMap(in -> resolve(in).map(outcome -> new Result(in, outcome, null))
-				.onErrorResume(failure -> Mono.just(new Result(in, null, failure))), this.settings.concurrency())
+			.flatMap(
+					in -> resolve(in).map(outcome -> new Result(in, outcome, null))
+						.onErrorResume(failure -> Mono.just(new Result(in, null, failure))),
+					this.settings.concurrency())
 			.collectList()
-			.block();
+			.blockOptional()
+			.orElseThrow();
 		List<Incoming> retry = new ArrayList<>();
 		for (Result result : results) {
-			if (result.outcome() != null) {
+			Throwable failure = result.failure();
+			if (failure == null) {
 				outcomes.put(result.in().tag(), result.outcome());
 				this.health.reachable();
 			}
-			else if (isTransient(result.failure())) {
+			else if (isTransient(failure)) {
 				log.warn("Could not apply {} of {} now, will retry: {}", result.in().event().routingKey(),
-						result.in().event().session().stream(), result.failure().getMessage());
+						result.in().event().session().stream(), failure.getMessage());
 				retry.add(result.in());
 			}
 			else {
-				if (result.failure() instanceof DirectoryRejectedException rejected) {
+				if (failure instanceof DirectoryRejectedException rejected) {
 					this.health.rejected(rejected);
 				}
-				deadLetter(result.in(), result.failure().getMessage(), outcomes);
+				deadLetter(result.in(), failure.getMessage(), outcomes);
 			}
 		}
 		return retry;
 	}
 
 	/**
-	 * Looks up the channels of every stream of the batch at once (a few requests instead of one per stream),
-	 * which fills the directory's cache for the writes. If that fails, each write looks up its own channel and
-	 * meets the failure there, where it is retried or dead-lettered like any other.
+	 * Looks up the channels of every stream of the batch at once (a few requests instead
+	 * of one per stream), which fills the directory's cache for the writes. If that
+	 * fails, each write looks up its own channel and meets the failure there, where it is
+	 * retried or dead-lettered like any other.
 	 */
 	private Mono<Void> lookUpAll(List<Incoming> pending) {
 		Set<StreamKey> keys = new LinkedHashSet<>();
 		pending.forEach(in -> keys.add(in.event().session().stream()));
 		return this.directory.findAll(keys).onErrorResume(ex -> {
-			log.debug("Looking up the batch's {} channels at once failed ({}); looking them up one by one",
-					keys.size(), ex.getMessage());
+			log.debug("Looking up the batch's {} channels at once failed ({}); looking them up one by one", keys.size(),
+					ex.getMessage());
 			return Mono.empty();
 		}).then();
 	}
@@ -213,13 +226,13 @@ public class StatusService {
 			}
 			return this.directory.write(found.get(), state, event.occurredAt()).map(result -> {
 				log.info("{} {} -> channel {} {}: {}", event.routingKey(), event.session().stream(), found.get().id(),
-						state.status(), result.name().toLowerCase());
+						state.status(), result.name().toLowerCase(Locale.ROOT));
 				return outcome(result);
 			});
 		});
 	}
 
-	private void deadLetter(Incoming in, String reason, Map<Long, Outcome> outcomes) {
+	private void deadLetter(Incoming in, @Nullable String reason, Map<Long, Outcome> outcomes) {
 		log.error("Dead-lettering {} {} of {}: {}", in.event().routingKey(), in.event().eventId(),
 				in.event().session().stream(), reason);
 		outcomes.put(in.tag(), Outcome.DEAD_LETTERED);
@@ -239,13 +252,16 @@ public class StatusService {
 				|| failure instanceof SrsApiException || failure instanceof AmqpException;
 	}
 
-	/** Between half the backoff and all of it, so that workers that failed together do not retry together. */
+	/**
+	 * Between half the backoff and all of it, so that workers that failed together do not
+	 * retry together.
+	 */
 	private static Duration jittered(Duration backoff) {
 		long millis = backoff.toMillis();
 		return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
 	}
 
-	private record Result(Incoming in, Outcome outcome, Throwable failure) {
+	private record Result(Incoming in, @Nullable Outcome outcome, @Nullable Throwable failure) {
 	}
 
 }

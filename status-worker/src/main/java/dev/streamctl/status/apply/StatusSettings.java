@@ -15,12 +15,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How events are applied to the store.
  *
- * @param reconnectGrace how long an unpublish waits before it is applied, so that a publish of the same key
- * within it (an OBS reconnect) keeps the channel online throughout; zero applies at once
- * @param batchSize the most events taken from the queue at once; one stream's events in a batch collapse to
- * its latest
+ * @param reconnectGrace how long an unpublish waits before it is applied, so that a
+ * publish of the same key within it (an OBS reconnect) keeps the channel online
+ * throughout; zero applies at once
+ * @param batchSize the most events taken from the queue at once; one stream's events in a
+ * batch collapse to its latest
  * @param concurrency how many streams of a batch are written in parallel
- * @param retryBackoff first pause after the store failed transiently; it doubles, with jitter
+ * @param retryBackoff first pause after the store failed transiently; it doubles, with
+ * jitter
  * @param retryMaxBackoff longest pause between tries
  * @param retryFor how long a batch is retried before its events are dead-lettered
  */

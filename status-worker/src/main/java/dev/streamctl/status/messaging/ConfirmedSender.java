@@ -13,7 +13,10 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
-/** Sends an event and returns only once the broker confirmed it; otherwise throws {@link AmqpException}. */
+/**
+ * Sends an event and returns only once the broker confirmed it; otherwise throws
+ * {@link AmqpException}.
+ */
 @Component
 public class ConfirmedSender implements EventSender {
 
@@ -41,7 +44,8 @@ public class ConfirmedSender implements EventSender {
 			throw new AmqpException("interrupted while sending event " + event.eventId(), ex);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw new AmqpException("no confirm for event " + event.eventId() + " within " + CONFIRM_TIMEOUT_SECONDS + " s", ex);
+			throw new AmqpException(
+					"no confirm for event " + event.eventId() + " within " + CONFIRM_TIMEOUT_SECONDS + " s", ex);
 		}
 		if (!confirm.ack() || correlation.getReturned() != null) {
 			throw new AmqpException("the broker did not take event " + event.eventId() + " to " + routingKey);

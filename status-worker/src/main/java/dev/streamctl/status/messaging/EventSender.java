@@ -11,7 +11,9 @@ import org.springframework.amqp.AmqpException;
 public interface EventSender {
 
 	/**
-	 * @throws AmqpException when the broker did not confirm the event */
+	 * Sends the event with the routing key and waits for the broker's confirm.
+	 * @throws AmqpException when the broker did not confirm the event
+	 */
 	void send(String exchange, String routingKey, StreamEvent event);
 
 }

@@ -23,6 +23,7 @@ import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.EventSender;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +32,12 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Repairs the store against SRS's API, on the leader only: a channel the store shows live while no SRS
- * lists its stream (for longer than the grace) is set offline, and a stream SRS lists as publishing whose
- * channel shows offline is set live. Each correction is published as an event (source reconciler), so the
- * thumbnail workers follow and the log keeps it. An SRS that cannot be read completely gives no ground to
- * set anything offline.
+ * Repairs the store against SRS's API, on the leader only: a channel the store shows live
+ * while no SRS lists its stream (for longer than the grace) is set offline, and a stream
+ * SRS lists as publishing whose channel shows offline is set live. Each correction is
+ * published as an event (source reconciler), so the thumbnail workers follow and the log
+ * keeps it. An SRS that cannot be read completely gives no ground to set anything
+ * offline.
  */
 @Component
 class Reconciler implements SmartLifecycle {
@@ -58,7 +60,7 @@ class Reconciler implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private ScheduledFuture<?> schedule;
+	private @Nullable ScheduledFuture<?> schedule;
 
 	private Instant lastRenewal = Instant.EPOCH;
 
@@ -119,7 +121,10 @@ class Reconciler implements SmartLifecycle {
 		boolean complete = true;
 		for (URI api : this.srs.apis()) {
 			try {
-				this.srs.streams(api).block().stream()
+				this.srs.streams(api)
+					.blockOptional()
+					.orElseThrow()
+					.stream()
 					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
 					.forEach(publishing::add);
 			}
@@ -143,7 +148,7 @@ class Reconciler implements SmartLifecycle {
 			catch (IllegalArgumentException ex) {
 				continue;
 			}
-			Channel channel = this.directory.find(key).block().orElse(null);
+			Channel channel = this.directory.find(key).blockOptional().orElseThrow().orElse(null);
 			if (channel != null && !channel.live()) {
 				SrsSession session = new SrsSession(stream.serverId(), "", stream.clientId(), stream.streamId(), "",
 						stream.app(), key, "", "");
@@ -161,7 +166,7 @@ class Reconciler implements SmartLifecycle {
 		Instant settled = this.clock.instant().minus(this.settings.grace());
 		String app = this.settings.apps().iterator().next();
 		int corrected = 0;
-		for (Channel channel : this.directory.live().block()) {
+		for (Channel channel : this.directory.live().blockOptional().orElseThrow()) {
 			boolean quietLongEnough = channel.modified() == null || channel.modified().isBefore(settled);
 			if (!active.contains(channel.streamKey().value()) && quietLongEnough) {
 				SrsSession session = new SrsSession("", "", "", "", "", app, channel.streamKey(), "", "");

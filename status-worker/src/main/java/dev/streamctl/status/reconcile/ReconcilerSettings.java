@@ -17,11 +17,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled whether this instance takes part in reconciling
  * @param interval time between two reconciliations
- * @param grace how long a channel may show live in the store while no SRS lists its stream before it is set
- * offline (counted from the row's modified time)
+ * @param grace how long a channel may show live in the store while no SRS lists its
+ * stream before it is set offline (counted from the row's modified time)
  * @param apps the SRS apps whose streams are channels
- * @param leaderRenewal how often the reconciling instance renews its leader token; below the broker's
- * {@code consumer_timeout}
+ * @param leaderRenewal how often the reconciling instance renews its leader token; below
+ * the broker's {@code consumer_timeout}
  */
 @Validated
 @ConfigurationProperties("status.reconciler")

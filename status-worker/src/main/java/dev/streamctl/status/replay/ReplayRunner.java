@@ -31,11 +31,12 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Re-applies the events of the {@code srs.events.log} stream from a given time: each is sent, marked as a
- * replay, to the status worker's queue only (thumbnail workers are not disturbed), where the usual rules
- * make re-applying safe. Stops once it reaches events newer than its own start, or the log stays silent,
- * then exits. The stream consumer never rejects: a message it cannot read is counted and skipped, since a
- * rejection on a stream closes the connection on RabbitMQ before 3.13.
+ * Re-applies the events of the {@code srs.events.log} stream from a given time: each is
+ * sent, marked as a replay, to the status worker's queue only (thumbnail workers are not
+ * disturbed), where the usual rules make re-applying safe. Stops once it reaches events
+ * newer than its own start, or the log stays silent, then exits. The stream consumer
+ * never rejects: a message it cannot read is counted and skipped, since a rejection on a
+ * stream closes the connection on RabbitMQ before 3.13.
  */
 @Component
 @Profile("replay")
@@ -75,8 +76,8 @@ class ReplayRunner implements ApplicationRunner {
 			String tag = channel.basicConsume(EventTopology.LOG_QUEUE, false, Map.of("x-stream-offset", offset()),
 					new DefaultConsumer(channel) {
 						@Override
-						public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-								byte[] body) throws IOException {
+						public void handleDelivery(String consumerTag, Envelope envelope,
+								AMQP.BasicProperties properties, byte[] body) throws IOException {
 							lastDelivery.set(System.nanoTime());
 							if (!replay(body, started, replayed, skipped)) {
 								caughtUp.set(true);
@@ -94,7 +95,10 @@ class ReplayRunner implements ApplicationRunner {
 		System.exit(SpringApplication.exit(this.context, () -> 0));
 	}
 
-	/** Re-applies one log entry; answers false once the log has reached events newer than the replay. */
+	/**
+	 * Re-applies one log entry; answers false once the log has reached events newer than
+	 * the replay.
+	 */
 	private boolean replay(byte[] body, Instant started, AtomicInteger replayed, AtomicInteger skipped) {
 		StreamEvent event;
 		try {

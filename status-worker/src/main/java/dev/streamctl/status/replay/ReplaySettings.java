@@ -13,15 +13,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * A replay of the event log.
  *
- * @param from where to start: an instant ({@code 2026-11-24T10:00:00Z}) or an interval back from now
- * ({@code 30m}, {@code 2h}, {@code 7D})
+ * @param from where to start: an instant ({@code 2026-11-24T10:00:00Z}) or an interval
+ * back from now ({@code 30m}, {@code 2h}, {@code 7D})
  * @param idle how long the log may stay silent before the replay is taken as caught up
  */
 @Validated
 @ConfigurationProperties("status.replay")
-public record ReplaySettings(
-		@NotBlank @Pattern(regexp = "\\d{4}-\\d\\d-\\d\\dT.+|\\d+[YMDhms]",
-				message = "must be an ISO-8601 instant like 2026-11-24T10:00:00Z or an interval like 30m, 2h, 7D") @DefaultValue("1h") String from,
+public record ReplaySettings(@NotBlank @Pattern(regexp = "\\d{4}-\\d\\d-\\d\\dT.+|\\d+[YMDhms]",
+		message = "must be an ISO-8601 instant like 2026-11-24T10:00:00Z or an interval like 30m, 2h, 7D") @DefaultValue("1h") String from,
 		@NotNull @DefaultValue("5s") Duration idle) {
 
 }

@@ -13,8 +13,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The SRS servers whose HTTP API is the ground truth of who is live.
  *
- * @param apis the HTTP API base URL of every SRS server (e.g. {@code http://srs:1985}); empty means no
- * ground truth: refused publishes are then taken as ended, and the reconciler does nothing
+ * @param apis the HTTP API base URL of every SRS server (e.g. {@code http://srs:1985});
+ * empty means no ground truth: refused publishes are then taken as ended, and the
+ * reconciler does nothing
  * @param timeout longest wait for one page of an API
  */
 @Validated

@@ -44,14 +44,17 @@ public class SrsTruth {
 		return this.apis;
 	}
 
-	/** The streams of one server; fails with {@link dev.streamctl.common.srs.SrsApiException}. */
+	/**
+	 * The streams of one server; fails with
+	 * {@link dev.streamctl.common.srs.SrsApiException}.
+	 */
 	public Mono<List<SrsStream>> streams(URI api) {
 		return this.reader.apply(api);
 	}
 
 	/**
-	 * Whether a publisher is active on {@code app/name} on any server. Fails when any server cannot be read,
-	 * since the stream may be on that one.
+	 * Whether a publisher is active on {@code app/name} on any server. Fails when any
+	 * server cannot be read, since the stream may be on that one.
 	 */
 	public Mono<Boolean> isPublishing(String app, String name) {
 		return Flux.fromIterable(this.apis)

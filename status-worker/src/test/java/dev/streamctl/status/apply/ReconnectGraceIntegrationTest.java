@@ -21,7 +21,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** With a reconnect grace, an OBS reconnect never shows the channel offline; a real end still does. */
+/**
+ * With a reconnect grace, an OBS reconnect never shows the channel offline; a real end
+ * still does.
+ */
 @DirtiesContext
 @SpringBootTest(properties = { "status.reconnect-grace=1s", "status.reconciler.enabled=false" })
 class ReconnectGraceIntegrationTest {
@@ -65,7 +68,8 @@ class ReconnectGraceIntegrationTest {
 			await().untilAsserted(
 					() -> assertThat(count("stale") + count("collapsed")).isEqualTo(settledWithoutWrite + 1));
 		}
-		assertThat(store.row(channel)).containsEntry("is_on_live", true).containsEntry("modified", this.t0.plusMillis(600));
+		assertThat(store.row(channel)).containsEntry("is_on_live", true)
+			.containsEntry("modified", this.t0.plusMillis(600));
 		assertThat(store.requests())
 			.filteredOn(request -> request.method().equals("PATCH") && request.rawQuery().contains(channel.toString()))
 			.noneSatisfy(patch -> assertThat(patch.body()).contains("\"is_on_live\":false"));

@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two status workers at once, as real processes: one applies while the other stands by; killing the active
- * one with SIGKILL mid-stream hands its queue to the other within seconds, and every stream ends in its
- * latest state. Then the replay command re-applies what a wrong key had dead-lettered.
+ * Two status workers at once, as real processes: one applies while the other stands by;
+ * killing the active one with SIGKILL mid-stream hands its queue to the other within
+ * seconds, and every stream ends in its latest state. Then the replay command re-applies
+ * what a wrong key had dead-lettered.
  */
 class StatusWorkerFailoverIT {
 
@@ -75,9 +76,13 @@ class StatusWorkerFailoverIT {
 							: FixtureEvents.unpublished(key, "c" + (round - 1), at));
 				}
 				if (round == 1) {
-					await().untilAsserted(() -> assertThat(first.counter("status_events_total") + second.counter("status_events_total")).isPositive());
+					await().untilAsserted(() -> assertThat(
+							first.counter("status_events_total") + second.counter("status_events_total"))
+						.isPositive());
 					ServiceProcess active = (first.counter("status_events_total") > 0) ? first : second;
-					assertThat((active == first ? second : first).counter("status_events_total")).as("the standby applied nothing").isZero();
+					assertThat((active == first ? second : first).counter("status_events_total"))
+						.as("the standby applied nothing")
+						.isZero();
 					active.kill();
 				}
 			}

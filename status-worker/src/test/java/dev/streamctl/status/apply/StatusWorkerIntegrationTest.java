@@ -38,7 +38,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The status worker against the real broker, a PostgREST-faithful fake store and a fake SRS API. */
+/**
+ * The status worker against the real broker, a PostgREST-faithful fake store and a fake
+ * SRS API.
+ */
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "status.retry-backoff=50ms", "status.retry-max-backoff=400ms", "status.retry-for=30s",
@@ -182,7 +185,8 @@ class StatusWorkerIntegrationTest {
 		this.rabbit.publish(FixtureEvents.published(this.key, "s2", this.t0.plusSeconds(1)));
 		this.rabbit.publish(FixtureEvents.closedWithoutUnpublish(this.key, "s2", this.t0.plusSeconds(2)));
 
-		await().untilAsserted(() -> assertThat(store.row(this.channel)).containsEntry("modified", this.t0.plusSeconds(2)));
+		await()
+			.untilAsserted(() -> assertThat(store.row(this.channel)).containsEntry("modified", this.t0.plusSeconds(2)));
 		assertThat(store.row(this.channel)).containsEntry("is_on_live", true);
 		srs.unpublish("live", this.key);
 	}
@@ -212,7 +216,8 @@ class StatusWorkerIntegrationTest {
 
 	@Test
 	void retriesThroughAStoreOutageWithBackoffAndEndsRight() {
-		store.failWith(503, "{\"code\":\"PGRST001\",\"details\":null,\"hint\":null,\"message\":\"Database client error\"}");
+		store.failWith(503,
+				"{\"code\":\"PGRST001\",\"details\":null,\"hint\":null,\"message\":\"Database client error\"}");
 		int before = store.requestCount();
 
 		this.rabbit.publish(FixtureEvents.published(this.key, "s1", this.t0));
@@ -230,11 +235,13 @@ class StatusWorkerIntegrationTest {
 
 	@Test
 	void deadLettersWhenTheStoreRefusesTheKeyAndSaysSoInReadiness(CapturedOutput output) {
-		store.failWith(401, "{\"message\":\"Invalid API key\",\"hint\":\"Double check your Supabase `anon` or `service_role` API key.\"}");
+		store.failWith(401,
+				"{\"message\":\"Invalid API key\",\"hint\":\"Double check your Supabase `anon` or `service_role` API key.\"}");
 
 		this.rabbit.publish(FixtureEvents.published(this.key, "s1", this.t0));
 
-		await().untilAsserted(() -> assertThat(this.rabbit.messageCount(StatusTopology.DEAD_LETTER_QUEUE)).isEqualTo(1));
+		await()
+			.untilAsserted(() -> assertThat(this.rabbit.messageCount(StatusTopology.DEAD_LETTER_QUEUE)).isEqualTo(1));
 		assertThat(output.getAll()).contains("SUPABASE_KEY");
 		JsonNode down = readiness();
 		assertThat(down.at("/components/store/status").asString()).isEqualTo("DOWN");
@@ -257,11 +264,13 @@ class StatusWorkerIntegrationTest {
 	}
 
 	private JsonNode readiness() {
-		return JsonMapper.builder().build().readTree(WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/actuator/health/readiness")
-			.exchangeToMono(response -> response.bodyToMono(String.class))
-			.block(Duration.ofSeconds(5)));
+		return JsonMapper.builder()
+			.build()
+			.readTree(WebClient.create("http://localhost:" + this.port)
+				.get()
+				.uri("/actuator/health/readiness")
+				.exchangeToMono(response -> response.bodyToMono(String.class))
+				.block(Duration.ofSeconds(5)));
 	}
 
 	private String cover() {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With its default settings the status worker declares nothing that rabbitmq/definitions.json does not
- * hold; a reconnect grace adds its own queue, which the file cannot know.
+ * With its default settings the status worker declares nothing that
+ * rabbitmq/definitions.json does not hold; a reconnect grace adds its own queue, which
+ * the file cannot know.
  */
 class TopologyDefinitionsTest {
 
@@ -19,7 +20,8 @@ class TopologyDefinitionsTest {
 
 	@Test
 	void deploymentDefinitionsHoldWhatTheStatusWorkerDeclaresByDefault() {
-		Topology declared = this.configuration.eventTopology().plus(this.configuration.statusTopology(settings(Duration.ZERO)));
+		Topology declared = this.configuration.eventTopology()
+			.plus(this.configuration.statusTopology(settings(Duration.ZERO)));
 
 		assertThat(DeploymentTopology.definitions().includes(declared)).isTrue();
 	}
@@ -35,7 +37,8 @@ class TopologyDefinitionsTest {
 	}
 
 	private static StatusSettings settings(Duration grace) {
-		return new StatusSettings(grace, 200, 32, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(10));
+		return new StatusSettings(grace, 200, 32, Duration.ofSeconds(1), Duration.ofSeconds(30),
+				Duration.ofMinutes(10));
 	}
 
 }

@@ -19,7 +19,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The reconciler repairs the store against SRS's API, and changes nothing on an API it cannot read. */
+/**
+ * The reconciler repairs the store against SRS's API, and changes nothing on an API it
+ * cannot read.
+ */
 @DirtiesContext
 @SpringBootTest(properties = { "status.reconciler.interval=200ms", "status.reconciler.grace=0s",
 		"status.reconciler.leader-renewal=1s" })
@@ -61,8 +64,10 @@ class ReconcilerIntegrationTest {
 			assertThat(store.row(stuck)).containsEntry("is_on_live", false).containsEntry("last_status", "offline");
 			assertThat(store.row(missed)).containsEntry("is_on_live", true).containsEntry("last_status", "online");
 		});
-		assertThat(this.meters.get("status.reconciler.corrections").tag("set", "offline").counter().count()).isPositive();
-		assertThat(this.meters.get("status.reconciler.corrections").tag("set", "online").counter().count()).isPositive();
+		assertThat(this.meters.get("status.reconciler.corrections").tag("set", "offline").counter().count())
+			.isPositive();
+		assertThat(this.meters.get("status.reconciler.corrections").tag("set", "online").counter().count())
+			.isPositive();
 	}
 
 	@Test

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One stream's capture, supervised on its own thread: FFmpeg runs, each JPEG it writes becomes the
- * stream's thumbnail, and when it exits (or is killed as stalled) it is started again after a backoff that
- * doubles, until it has failed {@link CaptureSettings#maxFailures()} times in a row or the stream is gone.
+ * One stream's capture, supervised on its own thread: FFmpeg runs, each JPEG it writes
+ * becomes the stream's thumbnail, and when it exits (or is killed as stalled) it is
+ * started again after a backoff that doubles, until it has failed
+ * {@link CaptureSettings#maxFailures()} times in a row or the stream is gone.
  */
 final class Capture implements StreamCapture, Runnable {
 
@@ -40,7 +41,7 @@ final class Capture implements StreamCapture, Runnable {
 
 	private volatile StreamPublished session;
 
-	private volatile FfmpegProcess process;
+	private volatile @Nullable FfmpegProcess process;
 
 	private volatile @Nullable Instant lastFrame;
 
@@ -99,9 +100,10 @@ final class Capture implements StreamCapture, Runnable {
 	}
 
 	/**
-	 * The first image from a short run that decodes every frame ({@link FfmpegCommand#firstFrame}); the
-	 * keyframes-only capture follows at once. A failure here is only logged: the capture that follows meets
-	 * it too, and restarts and gives up by its own rules.
+	 * The first image from a short run that decodes every frame
+	 * ({@link FfmpegCommand#firstFrame}); the keyframes-only capture follows at once. A
+	 * failure here is only logged: the capture that follows meets it too, and restarts
+	 * and gives up by its own rules.
 	 */
 	private void quickFirstFrame() {
 		String failure = runOnce(FfmpegCommand.firstFrame(this.settings, inputUrl()));
@@ -115,7 +117,7 @@ final class Capture implements StreamCapture, Runnable {
 	}
 
 	/** One run of FFmpeg; answers null when it delivered frames, else why it failed. */
-	private String runOnce(List<String> command) {
+	private @Nullable String runOnce(List<String> command) {
 		FfmpegProcess ffmpeg;
 		try {
 			ffmpeg = FfmpegProcess.start(command);
@@ -137,7 +139,8 @@ final class Capture implements StreamCapture, Runnable {
 				delivered = true;
 			}
 			int exit = ffmpeg.exitCode();
-			return delivered ? null : "FFmpeg exited with " + exit + " before any frame: " + masked(ffmpeg.stderrTail());
+			return delivered ? null
+					: "FFmpeg exited with " + exit + " before any frame: " + masked(ffmpeg.stderrTail());
 		}
 		catch (IOException ex) {
 			return "the capture broke off: " + masked(ex.getMessage());
@@ -181,7 +184,10 @@ final class Capture implements StreamCapture, Runnable {
 		}
 	}
 
-	/** Follows a newer publish of the same stream (a reconnect), so that the unpublish of the old one is ignored. */
+	/**
+	 * Follows a newer publish of the same stream (a reconnect), so that the unpublish of
+	 * the old one is ignored.
+	 */
 	@Override
 	public void adopt(StreamPublished newer) {
 		if (newer.occurredAt().isAfter(this.session.occurredAt())) {
@@ -190,9 +196,9 @@ final class Capture implements StreamCapture, Runnable {
 	}
 
 	/**
-	 * Takes over a redelivery of this capture's own job when the delivery it held is gone (its channel was
-	 * closed, e.g. by the broker's consumer timeout), so the capture keeps a job the broker hands on if this
-	 * worker dies. Answers whether it did.
+	 * Takes over a redelivery of this capture's own job when the delivery it held is gone
+	 * (its channel was closed, e.g. by the broker's consumer timeout), so the capture
+	 * keeps a job the broker hands on if this worker dies. Answers whether it did.
 	 */
 	@Override
 	public boolean holdRedelivered(CaptureJob redelivered) {
@@ -239,7 +245,7 @@ final class Capture implements StreamCapture, Runnable {
 		return this.settings.interval().multipliedBy(this.settings.stallIntervals());
 	}
 
-	private String masked(String text) {
+	private String masked(@Nullable String text) {
 		String key = this.session.session().stream().value();
 		return (text == null) ? "" : text.replace(key, this.session.session().stream().masked());
 	}

@@ -10,6 +10,7 @@ import dev.streamctl.common.topology.Topology;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -23,7 +24,9 @@ class CaptureConfiguration {
 	/** Listener containers stop after the capture service has handed its jobs back. */
 	private static final int LISTENER_PHASE = Integer.MAX_VALUE - 1000;
 
-	/** The event exchange and log, so that the log exists whichever service starts first. */
+	/**
+	 * The event exchange and log, so that the log exists whichever service starts first.
+	 */
 	@Bean
 	Topology eventTopology() {
 		return EventTopology.log(EventTopology.DEFAULT_LOG_RETENTION);
@@ -35,7 +38,10 @@ class CaptureConfiguration {
 		return ThumbnailTopology.pool();
 	}
 
-	/** This worker's own queue of every stream event; it lives as long as the worker's connection. */
+	/**
+	 * This worker's own queue of every stream event; it lives as long as the worker's
+	 * connection.
+	 */
 	@Bean
 	QueueDefinition controlQueue() {
 		return ThumbnailTopology.controlQueue(UUID.randomUUID().toString());
@@ -69,12 +75,15 @@ class CaptureConfiguration {
 		return factory;
 	}
 
-	/** Losing the connection loses every lock and job with it: stop the captures that relied on them. */
+	/**
+	 * Losing the connection loses every lock and job with it: stop the captures that
+	 * relied on them.
+	 */
 	@Bean
 	ConnectionListener captureConnectionWatch(AbstractConnectionFactory connectionFactory, CaptureService captures) {
 		ConnectionListener listener = new ConnectionListener() {
 			@Override
-			public void onCreate(Connection connection) {
+			public void onCreate(@Nullable Connection connection) {
 			}
 
 			@Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamctl.thumbnail.capture.ffmpeg.Leftovers;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +14,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Not ready when captures cannot start: FFmpeg does not run, or the thumbnail directory is not writable. At
- * start it also kills captures a dead worker left behind on this host.
+ * Not ready when captures cannot start: FFmpeg does not run, or the thumbnail directory
+ * is not writable. At start it also kills captures a dead worker left behind on this
+ * host.
  */
 @Component("captures")
 class CaptureHealth implements HealthIndicator {
@@ -23,7 +25,7 @@ class CaptureHealth implements HealthIndicator {
 
 	private final ThumbnailFiles files;
 
-	private final String ffmpegProblem;
+	private final @Nullable String ffmpegProblem;
 
 	CaptureHealth(ThumbnailFiles files, CaptureSettings settings) {
 		this.files = files;
@@ -48,7 +50,7 @@ class CaptureHealth implements HealthIndicator {
 		return Health.up().build();
 	}
 
-	private static String checkFfmpeg(String ffmpeg) {
+	private static @Nullable String checkFfmpeg(String ffmpeg) {
 		try {
 			Process version = new ProcessBuilder(List.of(ffmpeg, "-version")).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -4,8 +4,8 @@ import com.rabbitmq.client.Channel;
 import dev.streamctl.common.event.StreamPublished;
 
 /**
- * A capture job as delivered: the publish event it came from, and the delivery that stays unacknowledged
- * while its capture runs.
+ * A capture job as delivered: the publish event it came from, and the delivery that stays
+ * unacknowledged while its capture runs.
  *
  * @param attempts how often the job already found its stream captured by another worker
  */

@@ -10,9 +10,9 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * One capture per stream across all workers: a worker locks a stream by declaring an exclusive queue named
- * after the stream's public name. The broker lets one connection own it and deletes it when that connection
- * dies, so a dead worker's locks go with it.
+ * One capture per stream across all workers: a worker locks a stream by declaring an
+ * exclusive queue named after the stream's public name. The broker lets one connection
+ * own it and deletes it when that connection dies, so a dead worker's locks go with it.
  */
 @Component
 class CaptureLock implements StreamLock {
@@ -25,7 +25,10 @@ class CaptureLock implements StreamLock {
 		this.rabbit = rabbit;
 	}
 
-	/** Whether this worker now holds the lock (false: another worker's connection holds it). */
+	/**
+	 * Whether this worker now holds the lock (false: another worker's connection holds
+	 * it).
+	 */
 	@Override
 	public boolean acquire(String publicName) {
 		try {

@@ -20,7 +20,9 @@ class CaptureMetrics {
 	CaptureMetrics(MeterRegistry meters) {
 		this.meters = meters;
 		this.frames = Counter.builder("thumbnail.frames").description("Thumbnails written").register(meters);
-		this.restarts = Counter.builder("thumbnail.captures.restarts").description("FFmpeg runs restarted").register(meters);
+		this.restarts = Counter.builder("thumbnail.captures.restarts")
+			.description("FFmpeg runs restarted")
+			.register(meters);
 		this.startFailures = Counter.builder("thumbnail.captures.failures")
 			.description("FFmpeg runs that could not start or write")
 			.register(meters);
@@ -42,7 +44,10 @@ class CaptureMetrics {
 		return this.startFailures.count();
 	}
 
-	/** A capture job's fate: started, duplicate, unknown_channel, invalid, retried, given_up, stopped, handed_back. */
+	/**
+	 * A capture job's fate: started, duplicate, unknown_channel, invalid, retried,
+	 * given_up, stopped, handed_back.
+	 */
 	void job(String outcome) {
 		this.meters.counter("thumbnail.jobs", "outcome", outcome).increment();
 	}

@@ -29,12 +29,13 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Service;
 
 /**
- * This worker's captures, one per stream it holds the lock of. A job starts a capture unless this worker
- * already runs it (the job is a duplicate) or another worker does (the job waits and retries, in case that
- * capture is ending, then counts as a duplicate). An unpublish no older than the capture's publish stops it
- * and acknowledges its job; a newer publish of the same stream is adopted. On shutdown every job is handed
- * back to the broker at once; when the broker connection is lost every capture stops, since its lock and
- * job went with the connection.
+ * This worker's captures, one per stream it holds the lock of. A job starts a capture
+ * unless this worker already runs it (the job is a duplicate) or another worker does (the
+ * job waits and retries, in case that capture is ending, then counts as a duplicate). An
+ * unpublish no older than the capture's publish stops it and acknowledges its job; a
+ * newer publish of the same stream is adopted. On shutdown every job is handed back to
+ * the broker at once; when the broker connection is lost every capture stops, since its
+ * lock and job went with the connection.
  */
 @Service
 public class CaptureService implements SmartLifecycle {
@@ -120,7 +121,7 @@ public class CaptureService implements SmartLifecycle {
 		}
 		Optional<Channel> channel;
 		try {
-			channel = this.directory.find(event.session().stream()).block(LOOKUP_TIMEOUT);
+			channel = this.directory.find(event.session().stream()).blockOptional(LOOKUP_TIMEOUT).orElseThrow();
 		}
 		catch (DirectoryException ex) {
 			log.warn("Cannot look up the channel of {} now: {}", event.session().stream(), ex.getMessage());
@@ -165,7 +166,8 @@ public class CaptureService implements SmartLifecycle {
 	/** The broker connection is gone, and with it every lock and job of this worker. */
 	public void connectionLost() {
 		if (!this.captures.isEmpty()) {
-			log.warn("Broker connection lost: stopping {} captures; their jobs go back to the pool", this.captures.size());
+			log.warn("Broker connection lost: stopping {} captures; their jobs go back to the pool",
+					this.captures.size());
 		}
 		this.captures.values().forEach(capture -> {
 			capture.stop();
@@ -206,7 +208,10 @@ public class CaptureService implements SmartLifecycle {
 		}
 	}
 
-	/** Finishes the captures that ended or gave up, and checks the others for stalls; every second. */
+	/**
+	 * Finishes the captures that ended or gave up, and checks the others for stalls;
+	 * every second.
+	 */
 	void watch() {
 		Instant now = this.clock.instant();
 		for (StreamCapture capture : this.captures.values()) {
@@ -244,7 +249,10 @@ public class CaptureService implements SmartLifecycle {
 		this.watchdog = this.scheduler.scheduleWithFixedDelay(this::watch, Duration.ofSeconds(1));
 	}
 
-	/** A rolling deploy: every job goes back to the broker at once, for another worker to take. */
+	/**
+	 * A rolling deploy: every job goes back to the broker at once, for another worker to
+	 * take.
+	 */
 	@Override
 	public void stop() {
 		if (this.watchdog != null) {
@@ -258,7 +266,9 @@ public class CaptureService implements SmartLifecycle {
 		return this.watchdog != null && !this.watchdog.isCancelled();
 	}
 
-	/** Stops before the listener containers, so jobs are handed back over a live channel. */
+	/**
+	 * Stops before the listener containers, so jobs are handed back over a live channel.
+	 */
 	@Override
 	public int getPhase() {
 		return Integer.MAX_VALUE;

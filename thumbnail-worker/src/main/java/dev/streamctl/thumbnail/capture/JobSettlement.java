@@ -18,14 +18,16 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Settles capture jobs with the broker: acknowledged when done with, handed back when this worker stops, or
- * parked in the retry queue (with its attempt count) to come back after a delay. A job whose channel is
- * already closed needs nothing: the broker has requeued it.
+ * Settles capture jobs with the broker: acknowledged when done with, handed back when
+ * this worker stops, or parked in the retry queue (with its attempt count) to come back
+ * after a delay. A job whose channel is already closed needs nothing: the broker has
+ * requeued it.
  * <p>
- * A job handed back because this worker stops is {@code basic.nack}ed: from RabbitMQ 4.3 that does not count
- * towards the job queue's delivery limit, so rolling deploys do not use it up. A job returned because it
- * could not be parked is {@code basic.reject}ed, which counts on every version, so a job that can never be
- * parked ends at the limit instead of circling for ever (docs/rabbitmq-versions.md).
+ * A job handed back because this worker stops is {@code basic.nack}ed: from RabbitMQ 4.3
+ * that does not count towards the job queue's delivery limit, so rolling deploys do not
+ * use it up. A job returned because it could not be parked is {@code basic.reject}ed,
+ * which counts on every version, so a job that can never be parked ends at the limit
+ * instead of circling for ever (docs/rabbitmq-versions.md).
  */
 @Component
 class JobSettlement implements Settlement {
@@ -61,8 +63,9 @@ class JobSettlement implements Settlement {
 	}
 
 	/**
-	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges the original, but only
-	 * once the broker confirmed the parked copy: otherwise the original is handed back, so the job is never lost.
+	 * Parks the job for {@link ThumbnailTopology#RETRY_DELAY_MILLIS}, then acknowledges
+	 * the original, but only once the broker confirmed the parked copy: otherwise the
+	 * original is handed back, so the job is never lost.
 	 */
 	@Override
 	public void retryLater(CaptureJob job) {

@@ -31,8 +31,9 @@ interface StreamCapture {
 	boolean holdRedelivered(CaptureJob redelivered);
 
 	/**
-	 * Whether it runs or is about to: a capture the service registered but has not started yet counts as
-	 * running, so that the watchdog never gives up a capture in the moment between the two.
+	 * Whether it runs or is about to: a capture the service registered but has not
+	 * started yet counts as running, so that the watchdog never gives up a capture in the
+	 * moment between the two.
 	 */
 	boolean isRunning();
 
@@ -60,7 +61,9 @@ interface StreamCapture {
 	interface Factory {
 
 		/**
-		 * @param streamGone asked after a failed run whether SRS still has the stream */
+		 * Makes the capture of the job's stream for the channel, not started yet.
+		 * @param streamGone asked after a failed run whether SRS still has the stream
+		 */
 		StreamCapture create(CaptureJob job, Channel channel, Predicate<StreamCapture> streamGone);
 
 	}

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * The thumbnail directory. A thumbnail is written beside its target under a hidden temporary name and renamed
- * over it, so a reader (nginx) sees the old image or the new one, never part of one. Names are the channels'
- * public names only: 32 lowercase hex digits.
+ * The thumbnail directory. A thumbnail is written beside its target under a hidden
+ * temporary name and renamed over it, so a reader (nginx) sees the old image or the new
+ * one, never part of one. Names are the channels' public names only: 32 lowercase hex
+ * digits.
  */
 @Component
 class ThumbnailFiles {
@@ -28,7 +29,8 @@ class ThumbnailFiles {
 			Files.createDirectories(this.directory);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot create the thumbnail directory " + this.directory.toAbsolutePath(), ex);
+			throw new UncheckedIOException("cannot create the thumbnail directory " + this.directory.toAbsolutePath(),
+					ex);
 		}
 	}
 

@@ -19,7 +19,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** Whether SRS still lists a stream as publishing: a capture of a stream that is gone is given up. */
+/**
+ * Whether SRS still lists a stream as publishing: a capture of a stream that is gone is
+ * given up.
+ */
 @Component
 public class SrsStreams {
 
@@ -46,7 +49,10 @@ public class SrsStreams {
 		return !this.apis.isEmpty();
 	}
 
-	/** @throws dev.streamctl.common.srs.SrsApiException when a server cannot be read */
+	/**
+	 * Whether one of the servers lists the stream as publishing.
+	 * @throws dev.streamctl.common.srs.SrsApiException when a server cannot be read
+	 */
 	public boolean isPublishing(StreamPublished published) {
 		String app = published.session().app();
 		String name = published.session().stream().value();
@@ -60,7 +66,8 @@ public class SrsStreams {
 	/**
 	 * The SRS servers to ask.
 	 *
-	 * @param apis HTTP API URLs ({@code SRS_APIS}); empty: a capture is given up only after repeated failures
+	 * @param apis HTTP API URLs ({@code SRS_APIS}); empty: a capture is given up only
+	 * after repeated failures
 	 * @param timeout longest wait for one page
 	 */
 	@Validated

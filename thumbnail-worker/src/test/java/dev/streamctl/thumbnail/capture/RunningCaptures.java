@@ -17,7 +17,8 @@ final class RunningCaptures {
 			.filter(ProcessHandle::isAlive)
 			.filter(process -> process.info().arguments().map(args -> {
 				List<String> list = Arrays.asList(args);
-				return list.contains("comment=" + FfmpegCommand.MARKER) && list.stream().anyMatch(arg -> arg.endsWith("/" + key));
+				return list.contains("comment=" + FfmpegCommand.MARKER)
+						&& list.stream().anyMatch(arg -> arg.endsWith("/" + key));
 			}).orElse(false))
 			.count();
 	}

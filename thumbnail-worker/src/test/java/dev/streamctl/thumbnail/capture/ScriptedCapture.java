@@ -38,7 +38,10 @@ final class ScriptedCapture implements StreamCapture {
 		this.streamGone = streamGone;
 	}
 
-	/** The real, never-started capture that decides which job and session this one follows. */
+	/**
+	 * The real, never-started capture that decides which job and session this one
+	 * follows.
+	 */
 	Capture real() {
 		return this.capture;
 	}

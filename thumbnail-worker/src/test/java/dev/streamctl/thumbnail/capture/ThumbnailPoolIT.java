@@ -30,10 +30,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The pool as a deployment runs it: packaged workers as real processes sharing one thumbnail directory.
- * A worker at capacity leaves a stream waiting until a worker is added; a worker killed with SIGKILL leaves
- * no FFmpeg behind and its capture resumes on another; a worker stopped with SIGTERM hands its captures
- * over at once; through all of it each stream has exactly one capture.
+ * The pool as a deployment runs it: packaged workers as real processes sharing one
+ * thumbnail directory. A worker at capacity leaves a stream waiting until a worker is
+ * added; a worker killed with SIGKILL leaves no FFmpeg behind and its capture resumes on
+ * another; a worker stopped with SIGTERM hands its captures over at once; through all of
+ * it each stream has exactly one capture.
  */
 class ThumbnailPoolIT {
 
@@ -77,7 +78,8 @@ class ThumbnailPoolIT {
 			awaitRefreshed(thumbnails, first);
 
 			rabbit.publish(FixtureEvents.published(second, "c2", Instant.now()));
-			await().untilAsserted(() -> assertThat(rabbit.messageCount(ThumbnailTopology.JOBS_QUEUE)).as("waiting job").isEqualTo(1));
+			await().untilAsserted(
+					() -> assertThat(rabbit.messageCount(ThumbnailTopology.JOBS_QUEUE)).as("waiting job").isEqualTo(1));
 
 			ServiceProcess b = start("b", 2, thumbnails);
 			awaitRefreshed(thumbnails, second);
@@ -104,7 +106,8 @@ class ThumbnailPoolIT {
 	}
 
 	private void awaitRefreshed(Path thumbnails, String key) throws IOException {
-		UUID id = this.store.rows().stream()
+		UUID id = this.store.rows()
+			.stream()
 			.filter(row -> row.get("stream_id").equals(key))
 			.map(row -> UUID.fromString((String) row.get("id")))
 			.findFirst()

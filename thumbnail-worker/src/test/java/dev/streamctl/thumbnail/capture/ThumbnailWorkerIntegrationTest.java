@@ -38,7 +38,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The thumbnail worker with real FFmpeg, a real RTMP server, the real broker and the fake store. */
+/**
+ * The thumbnail worker with real FFmpeg, a real RTMP server, the real broker and the fake
+ * store.
+ */
 @DirtiesContext
 @SpringBootTest(properties = { "thumbnail.interval=2s", "thumbnail.lock-retries=1", "thumbnail.restart-backoff=200ms",
 		"thumbnail.max-failures=3" })
@@ -90,7 +93,8 @@ class ThumbnailWorkerIntegrationTest {
 		this.rabbit = new TestRabbit(broker, vhost);
 		this.key = "t" + UUID.randomUUID().toString().replace("-", "");
 		UUID channel = store.addChannel(this.key);
-		this.thumbnail = thumbnails.resolve(new Channel(channel, StreamKey.of(this.key), false, null).publicName() + ".jpg");
+		this.thumbnail = thumbnails
+			.resolve(new Channel(channel, StreamKey.of(this.key), false, null).publicName() + ".jpg");
 	}
 
 	@AfterEach
@@ -111,7 +115,8 @@ class ThumbnailWorkerIntegrationTest {
 		await().untilAsserted(() -> {
 			byte[] jpeg = Files.readAllBytes(this.thumbnail);
 			assertThat(Arrays.copyOfRange(jpeg, 0, 2)).as("starts with SOI").containsExactly(0xFF, 0xD8);
-			assertThat(Arrays.copyOfRange(jpeg, jpeg.length - 2, jpeg.length)).as("ends with EOI").containsExactly(0xFF, 0xD9);
+			assertThat(Arrays.copyOfRange(jpeg, jpeg.length - 2, jpeg.length)).as("ends with EOI")
+				.containsExactly(0xFF, 0xD9);
 			assertThat(ImageIO.read(new ByteArrayInputStream(jpeg)).getWidth()).isEqualTo(320);
 			versions.add(Files.getLastModifiedTime(this.thumbnail));
 			assertThat(versions).hasSizeGreaterThanOrEqualTo(3);
@@ -131,7 +136,8 @@ class ThumbnailWorkerIntegrationTest {
 		this.rabbit.publish(FixtureEvents.published(this.key, "c1", Instant.now()));
 
 		await().untilAsserted(() -> assertThat(jobs("duplicate")).isEqualTo(duplicates + 2));
-		// a second capture would stay; the quick first-image run hands over to the capture within milliseconds
+		// a second capture would stay; the quick first-image run hands over to the
+		// capture within milliseconds
 		await().untilAsserted(() -> assertThat(RunningCaptures.of(this.key)).isEqualTo(1));
 	}
 

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * rabbitmq/definitions.json holds the pool's durable queues; each worker's control queue belongs to its
- * connection and has a name of its own.
+ * rabbitmq/definitions.json holds the pool's durable queues; each worker's control queue
+ * belongs to its connection and has a name of its own.
  */
 class TopologyDefinitionsTest {
 

@@ -13,9 +13,10 @@ import java.util.List;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real RTMP server standing in for SRS in tests: nginx with Debian's {@code libnginx-mod-rtmp}, run in the
- * foreground from a directory of its own on a free port, serving {@code rtmp://127.0.0.1:PORT/live/<name>}.
- * Unlike SRS it keeps no GOP cache: a new reader waits for the next keyframe.
+ * A real RTMP server standing in for SRS in tests: nginx with Debian's
+ * {@code libnginx-mod-rtmp}, run in the foreground from a directory of its own on a free
+ * port, serving {@code rtmp://127.0.0.1:PORT/live/<name>}. Unlike SRS it keeps no GOP
+ * cache: a new reader waits for the next keyframe.
  */
 public final class RtmpServer implements AutoCloseable {
 
@@ -27,15 +28,16 @@ public final class RtmpServer implements AutoCloseable {
 
 	public RtmpServer() {
 		if (!Files.exists(Path.of(MODULE))) {
-			throw new IllegalStateException("nginx's RTMP module is missing: apt-get install nginx-light libnginx-mod-rtmp");
+			throw new IllegalStateException(
+					"nginx's RTMP module is missing: apt-get install nginx-light libnginx-mod-rtmp");
 		}
 		try {
 			Path dir = Files.createTempDirectory("rtmp");
 			this.port = freePort();
 			Path conf = dir.resolve("nginx.conf");
-			Files.writeString(conf, String.join("\n", "load_module " + MODULE + ";", "daemon off;", "master_process off;",
-					"error_log " + dir.resolve("error.log") + ";", "pid " + dir.resolve("nginx.pid") + ";",
-					"events { worker_connections 1024; }",
+			Files.writeString(conf, String.join("\n", "load_module " + MODULE + ";", "daemon off;",
+					"master_process off;", "error_log " + dir.resolve("error.log") + ";",
+					"pid " + dir.resolve("nginx.pid") + ";", "events { worker_connections 1024; }",
 					"rtmp { server { listen 127.0.0.1:" + this.port + "; application live { live on; } } }", ""));
 			this.nginx = new ProcessBuilder(List.of("nginx", "-c", conf.toString(), "-p", dir + "/"))
 				.redirectErrorStream(true)

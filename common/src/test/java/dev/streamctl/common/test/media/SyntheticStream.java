@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * A publisher of a synthetic H.264 stream (FFmpeg's test pattern, encoded live with a fixed GOP), as OBS
- * would publish to {@code rtmp://host/live/<key>}.
+ * A publisher of a synthetic H.264 stream (FFmpeg's test pattern, encoded live with a
+ * fixed GOP), as OBS would publish to {@code rtmp://host/live/<key>}.
  */
 public final class SyntheticStream implements AutoCloseable {
 
@@ -17,7 +17,8 @@ public final class SyntheticStream implements AutoCloseable {
 			this.ffmpeg = new ProcessBuilder(List.of("ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-re",
 					"-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + fps, "-c:v", "libx264", "-preset",
 					"ultrafast", "-tune", "zerolatency", "-g", String.valueOf(gopFrames), "-keyint_min",
-					String.valueOf(gopFrames), "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-f", "flv", url))
+					String.valueOf(gopFrames), "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-f", "flv",
+					url))
 				.redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 				.start();

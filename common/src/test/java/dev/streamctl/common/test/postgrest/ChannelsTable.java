@@ -12,9 +12,10 @@ import java.util.UUID;
 import dev.streamctl.common.test.postgrest.PostgrestQuery.Selected;
 
 /**
- * The rows of {@code channels_channel}, in insertion order, each an array indexed by {@link Column#ordinal()}.
- * Every method is atomic: a read sees no half-applied update, and an update's filter and write are one step, so
- * conditional updates ({@code modified=lt.X}) are race-free between concurrent requests.
+ * The rows of {@code channels_channel}, in insertion order, each an array indexed by
+ * {@link Column#ordinal()}. Every method is atomic: a read sees no half-applied update,
+ * and an update's filter and write are one step, so conditional updates
+ * ({@code modified=lt.X}) are race-free between concurrent requests.
  */
 final class ChannelsTable {
 
@@ -41,7 +42,10 @@ final class ChannelsTable {
 		return Collections.unmodifiableList(views);
 	}
 
-	/** The requested page (copies) of the rows the query matches, and how many rows it matches in all. */
+	/**
+	 * The requested page (copies) of the rows the query matches, and how many rows it
+	 * matches in all.
+	 */
 	synchronized Page read(PostgrestQuery query) {
 		List<Object[]> matching = new ArrayList<>();
 		for (Object[] row : this.rows) {
@@ -58,10 +62,11 @@ final class ChannelsTable {
 	}
 
 	/**
-	 * Sets {@code values} on every row the query matches, all or nothing, and returns copies of the updated rows.
-	 * No row matches when {@code hidden} (row-level security) or when there is nothing to set. Throws, changing
-	 * nothing, PostgreSQL's 23502 (NULL into a NOT NULL column), 23505 (duplicate id), or PGRST116 when
-	 * {@code singular} and the update would touch other than exactly one row.
+	 * Sets {@code values} on every row the query matches, all or nothing, and returns
+	 * copies of the updated rows. No row matches when {@code hidden} (row-level security)
+	 * or when there is nothing to set. Throws, changing nothing, PostgreSQL's 23502 (NULL
+	 * into a NOT NULL column), 23505 (duplicate id), or PGRST116 when {@code singular}
+	 * and the update would touch other than exactly one row.
 	 */
 	synchronized List<Object[]> update(PostgrestQuery query, Map<Column, Object> values, boolean hidden,
 			boolean singular) {
@@ -94,7 +99,10 @@ final class ChannelsTable {
 				"JSON object requested, multiple (or no) rows returned");
 	}
 
-	/** The rows as PostgREST's JSON: an array as {@code json_agg} writes it, or the single object. */
+	/**
+	 * The rows as PostgREST's JSON: an array as {@code json_agg} writes it, or the single
+	 * object.
+	 */
 	static String render(List<Object[]> rows, List<Selected> selection, boolean singular) {
 		StringBuilder json = new StringBuilder();
 		if (singular) {
@@ -159,7 +167,10 @@ final class ChannelsTable {
 		}
 	}
 
-	/** A page of rows and the number of rows matched before {@code limit} and {@code offset}. */
+	/**
+	 * A page of rows and the number of rows matched before {@code limit} and
+	 * {@code offset}.
+	 */
 	record Page(List<Object[]> rows, int total) {
 	}
 

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The columns of {@code channels_channel}, in table order, with their PostgreSQL types. Values are held as
- * PostgreSQL would compare them: uuid as its lower-case canonical text, text as {@link String}, boolean as
- * {@link Boolean}, timestamptz as an {@link Instant} truncated to microseconds; SQL NULL is {@code null}.
+ * The columns of {@code channels_channel}, in table order, with their PostgreSQL types.
+ * Values are held as PostgreSQL would compare them: uuid as its lower-case canonical
+ * text, text as {@link String}, boolean as {@link Boolean}, timestamptz as an
+ * {@link Instant} truncated to microseconds; SQL NULL is {@code null}.
  */
 enum Column {
 
@@ -35,9 +36,9 @@ enum Column {
 
 	static final String TABLE = "channels_channel";
 
-	private static final Pattern TIMESTAMP = Pattern.compile("\\s*(\\d{4})-(\\d{1,2})-(\\d{1,2})"
-			+ "(?:(?:[Tt]|\\s+)(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d*))?)?)?"
-			+ "\\s*(?:([Zz]|UTC|GMT)|([+-])(\\d{1,2})(?::?(\\d{2}))?)?\\s*");
+	private static final Pattern TIMESTAMP = Pattern.compile(
+			"\\s*(\\d{4})-(\\d{1,2})-(\\d{1,2})" + "(?:(?:[Tt]|\\s+)(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d*))?)?)?"
+					+ "\\s*(?:([Zz]|UTC|GMT)|([+-])(\\d{1,2})(?::?(\\d{2}))?)?\\s*");
 
 	private final String sqlName;
 
@@ -86,7 +87,10 @@ enum Column {
 		return column;
 	}
 
-	/** {@code literal} read by this column type's input function; else 22P02, 22007 or 22008 as PostgreSQL answers. */
+	/**
+	 * {@code literal} read by this column type's input function; else 22P02, 22007 or
+	 * 22008 as PostgreSQL answers.
+	 */
 	Object parse(String literal) {
 		switch (this.type) {
 			case UUID:
@@ -100,7 +104,10 @@ enum Column {
 		}
 	}
 
-	/** A JSON value of a PATCH body converted as {@code json_to_recordset} does: its text through {@link #parse}. */
+	/**
+	 * A JSON value of a PATCH body converted as {@code json_to_recordset} does: its text
+	 * through {@link #parse}.
+	 */
 	Object fromJson(JsonNode node) {
 		if (node.isNull()) {
 			return null;
@@ -111,7 +118,11 @@ enum Column {
 		return parse(node.isValueNode() ? node.asString() : node.toString());
 	}
 
-	/** Orders two non-null values of this column as PostgreSQL does (text in code-unit order, as collation C). */
+	/**
+	 * Orders two non-null values of this column as PostgreSQL does (text in code-unit
+	 * order, as collation C).
+	 */
+	// a column holds values of one Comparable type, known only at run time
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	int compare(Object left, Object right) {
 		return ((Comparable) left).compareTo(right);
@@ -132,7 +143,10 @@ enum Column {
 		}
 	}
 
-	/** The value as PostgreSQL's text output shows it in error details ({@code t}, {@code null}, {@code 2026-01-01 00:00:00+00}). */
+	/**
+	 * The value as PostgreSQL's text output shows it in error details ({@code t},
+	 * {@code null}, {@code 2026-01-01 00:00:00+00}).
+	 */
 	String text(Object value) {
 		if (value == null) {
 			return "null";
@@ -146,7 +160,10 @@ enum Column {
 		return (String) value;
 	}
 
-	/** The timestamptz as PostgREST's JSON shows it in UTC: {@code 2026-11-24T10:15:30.123+00:00}. */
+	/**
+	 * The timestamptz as PostgREST's JSON shows it in UTC:
+	 * {@code 2026-11-24T10:15:30.123+00:00}.
+	 */
 	static String formatTimestamp(Instant instant) {
 		LocalDateTime time = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
 		String text = String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d", time.getYear(), time.getMonthValue(),

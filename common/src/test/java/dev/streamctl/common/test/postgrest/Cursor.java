@@ -12,10 +12,11 @@ import dev.streamctl.common.test.postgrest.PostgrestQuery.OrderTerm;
 import dev.streamctl.common.test.postgrest.PostgrestQuery.SelectItem;
 
 /**
- * A position in the text of one query parameter, with the rules of PostgREST's grammar ({@code QueryParams.hs})
- * as methods. A rule that does not match throws {@link Failure} and leaves the position where it stopped; the
- * furthest failure is kept for the PGRST100 message. Like PostgREST's parsers, rules do not require the end of
- * the text: whatever follows a complete parameter is ignored.
+ * A position in the text of one query parameter, with the rules of PostgREST's grammar
+ * ({@code QueryParams.hs}) as methods. A rule that does not match throws {@link Failure}
+ * and leaves the position where it stopped; the furthest failure is kept for the PGRST100
+ * message. Like PostgREST's parsers, rules do not require the end of the text: whatever
+ * follows a complete parameter is ignored.
  */
 final class Cursor {
 
@@ -40,12 +41,14 @@ final class Cursor {
 
 	/** What the furthest failure found and expected, in Parsec's words. */
 	String details() {
-		String found = (furthest() >= this.text.length()) ? "end of input"
-				: "\"" + this.text.charAt(furthest()) + "\"";
+		String found = (furthest() >= this.text.length()) ? "end of input" : "\"" + this.text.charAt(furthest()) + "\"";
 		return (this.message != null) ? this.message : "unexpected " + found + " expecting " + this.expected;
 	}
 
-	/** A filter's name: {@code name[->json]}, or {@code null} for a name with a dot (an embedded resource's). */
+	/**
+	 * A filter's name: {@code name[->json]}, or {@code null} for a name with a dot (an
+	 * embedded resource's).
+	 */
 	Field treePath() {
 		String name = fieldName();
 		boolean embedded = false;
@@ -57,7 +60,10 @@ final class Cursor {
 		return embedded ? null : new Field(name, json);
 	}
 
-	/** {@code [not.]operator.value}; inside a logic tree the value ends at {@code ,} or {@code )} unless quoted. */
+	/**
+	 * {@code [not.]operator.value}; inside a logic tree the value ends at {@code ,} or
+	 * {@code )} unless quoted.
+	 */
 	OpExpr opExpr(boolean inLogic) {
 		int start = this.pos;
 		if (take("not.")) {
@@ -71,7 +77,10 @@ final class Cursor {
 		return operation(false, inLogic);
 	}
 
-	/** {@code or(..)} / {@code and(..)} / {@code not.or(..)}, whose items are filters or nested trees. */
+	/**
+	 * {@code or(..)} / {@code and(..)} / {@code not.or(..)}, whose items are filters or
+	 * nested trees.
+	 */
 	Condition logicTree() {
 		int start = this.pos;
 		try {
@@ -198,7 +207,10 @@ final class Cursor {
 		return quotedOr(",)");
 	}
 
-	/** A double-quoted value (backslash escapes) directly followed by a stop or the end, else the text up to a stop. */
+	/**
+	 * A double-quoted value (backslash escapes) directly followed by a stop or the end,
+	 * else the text up to a stop.
+	 */
 	private String quotedOr(String stops) {
 		int start = this.pos;
 		if (peek() == '"') {

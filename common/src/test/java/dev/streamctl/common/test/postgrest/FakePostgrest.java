@@ -39,35 +39,44 @@ import dev.streamctl.common.test.postgrest.PostgrestQuery.Selected;
 
 /**
  * A Supabase REST endpoint (PostgREST 12 behind Supabase's gateway) serving the one table
- * {@code channels_channel}, for tests and benchmarks. It listens on 127.0.0.1 at a free port from construction
- * to {@link #close()}, serves {@code GET} and {@code PATCH} under {@code /rest/v1/}, and answers with the status,
- * headers and JSON bodies PostgREST does, errors included. Requests are handled concurrently on a growing pool
- * of daemon threads; every method of this class is thread-safe.
+ * {@code channels_channel}, for tests and benchmarks. It listens on 127.0.0.1 at a free
+ * port from construction to {@link #close()}, serves {@code GET} and {@code PATCH} under
+ * {@code /rest/v1/}, and answers with the status, headers and JSON bodies PostgREST does,
+ * errors included. Requests are handled concurrently on a growing pool of daemon threads;
+ * every method of this class is thread-safe.
  * <p>
- * Keys: {@link #SERVICE_KEY} has full access; {@link #ANON_KEY} reads everything and writes unless
- * {@link #rlsHidesWrites(boolean)} hides the rows from it. The key goes in the {@code apikey} header (or query
- * parameter); an {@code Authorization: Bearer} token, when present, must be the same key.
+ * Keys: {@link #SERVICE_KEY} has full access; {@link #ANON_KEY} reads everything and
+ * writes unless {@link #rlsHidesWrites(boolean)} hides the rows from it. The key goes in
+ * the {@code apikey} header (or query parameter); an {@code Authorization: Bearer} token,
+ * when present, must be the same key.
  * <p>
- * Faults: {@link #failWith}, {@link #hang()} and {@link #dropConnections()} set the way every request is
- * answered until {@link #clearFaults()} (the last one set wins); {@link #failNext} answers the next requests
- * first. {@link #setLatency} delays every request before its fault or answer. Every request is recorded in
- * {@link #requests()}, whatever its answer.
+ * Faults: {@link #failWith}, {@link #hang()} and {@link #dropConnections()} set the way
+ * every request is answered until {@link #clearFaults()} (the last one set wins);
+ * {@link #failNext} answers the next requests first. {@link #setLatency} delays every
+ * request before its fault or answer. Every request is recorded in {@link #requests()},
+ * whatever its answer.
  * <p>
- * Not implemented (answered 501 with code {@code FAKE501}): operators other than {@code eq}, {@code neq},
- * {@code lt}, {@code lte}, {@code gt}, {@code gte}, {@code in} and {@code is}; embedding, JSON paths, casts;
- * {@code limit}/{@code offset} on PATCH; media types other than JSON and the single-object one. Rows come back
- * in insertion order unless {@code order} says otherwise; text compares in code-unit order (collation C).
+ * Not implemented (answered 501 with code {@code FAKE501}): operators other than
+ * {@code eq}, {@code neq}, {@code lt}, {@code lte}, {@code gt}, {@code gte}, {@code in}
+ * and {@code is}; embedding, JSON paths, casts; {@code limit}/{@code offset} on PATCH;
+ * media types other than JSON and the single-object one. Rows come back in insertion
+ * order unless {@code order} says otherwise; text compares in code-unit order (collation
+ * C).
  * <p>
- * Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already set: without TCP_NODELAY
- * the JDK server stalls small answers on delayed ACKs, 3 to 7 times fewer requests a second. The JDK reads the
- * property once, when the first {@link HttpServer} of the JVM is created.
+ * Loading this class sets {@code sun.net.httpserver.nodelay=true} unless it is already
+ * set: without TCP_NODELAY the JDK server stalls small answers on delayed ACKs, 3 to 7
+ * times fewer requests a second. The JDK reads the property once, when the first
+ * {@link HttpServer} of the JVM is created.
  */
 public final class FakePostgrest implements AutoCloseable {
 
 	/** The {@code service_role} key: reads and writes everything. */
 	public static final String SERVICE_KEY = "test-service-role-key";
 
-	/** The {@code anon} key: reads everything; its writes touch no row while {@link #rlsHidesWrites(boolean)}. */
+	/**
+	 * The {@code anon} key: reads everything; its writes touch no row while
+	 * {@link #rlsHidesWrites(boolean)}.
+	 */
 	public static final String ANON_KEY = "test-anon-key";
 
 	private static final String REST_PREFIX = "/rest/v1/";
@@ -121,19 +130,26 @@ public final class FakePostgrest implements AutoCloseable {
 		this.server.start();
 	}
 
-	/** The base URL, {@code http://127.0.0.1:PORT}; the REST API is under {@code /rest/v1/}. */
+	/**
+	 * The base URL, {@code http://127.0.0.1:PORT}; the REST API is under
+	 * {@code /rest/v1/}.
+	 */
 	public String url() {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort();
 	}
 
-	/** Inserts an offline channel never modified ({@code modified} NULL) and returns its new random id. */
+	/**
+	 * Inserts an offline channel never modified ({@code modified} NULL) and returns its
+	 * new random id.
+	 */
 	public UUID addChannel(String streamKey) {
 		return addChannel(streamKey, false, null);
 	}
 
 	/**
-	 * Inserts a channel: {@code last_status} is {@code online} when live, else {@code offline}; {@code cover} is
-	 * NULL; {@code modified} (may be null) is kept to the microsecond, as PostgreSQL keeps it.
+	 * Inserts a channel: {@code last_status} is {@code online} when live, else
+	 * {@code offline}; {@code cover} is NULL; {@code modified} (may be null) is kept to
+	 * the microsecond, as PostgreSQL keeps it.
 	 */
 	public UUID addChannel(String streamKey, boolean live, Instant modified) {
 		Objects.requireNonNull(streamKey, "streamKey");
@@ -144,8 +160,9 @@ public final class FakePostgrest implements AutoCloseable {
 	}
 
 	/**
-	 * A copy of the row with this id: keys {@code id} (String), {@code stream_id}, {@code is_on_live}
-	 * (Boolean), {@code last_status}, {@code cover} and {@code modified} (Instant), null for SQL NULL.
+	 * A copy of the row with this id: keys {@code id} (String), {@code stream_id},
+	 * {@code is_on_live} (Boolean), {@code last_status}, {@code cover} and
+	 * {@code modified} (Instant), null for SQL NULL.
 	 * @throws IllegalArgumentException when no row has this id
 	 */
 	public Map<String, Object> row(UUID id) {
@@ -161,33 +178,51 @@ public final class FakePostgrest implements AutoCloseable {
 		return this.table.rows();
 	}
 
-	/** Delays every request by {@code latency} before it is answered (or faulted); zero by default. */
+	/**
+	 * Delays every request by {@code latency} before it is answered (or faulted); zero by
+	 * default.
+	 */
 	public void setLatency(Duration latency) {
 		this.latency = Objects.requireNonNull(latency, "latency");
 	}
 
-	/** Answers every request with {@code status} and {@code body} (as {@code application/json}) until {@link #clearFaults()}. */
+	/**
+	 * Answers every request with {@code status} and {@code body} (as
+	 * {@code application/json}) until {@link #clearFaults()}.
+	 */
 	public synchronized void failWith(int status, String body) {
 		this.fault = Fault.failure(status, body);
 	}
 
-	/** Answers the next {@code count} requests with {@code status} and {@code body}, before any other fault. */
+	/**
+	 * Answers the next {@code count} requests with {@code status} and {@code body},
+	 * before any other fault.
+	 */
 	public synchronized void failNext(int count, int status, String body) {
 		this.nextFault = Fault.failure(status, body);
 		this.nextFaultCount = count;
 	}
 
-	/** Holds every request without answering until {@link #clearFaults()} or {@link #close()}, then closes its connection. */
+	/**
+	 * Holds every request without answering until {@link #clearFaults()} or
+	 * {@link #close()}, then closes its connection.
+	 */
 	public synchronized void hang() {
 		this.fault = new Fault(Fault.Kind.HANG, 0, null, this.release);
 	}
 
-	/** Closes every request's connection without any HTTP answer, until {@link #clearFaults()}. */
+	/**
+	 * Closes every request's connection without any HTTP answer, until
+	 * {@link #clearFaults()}.
+	 */
 	public synchronized void dropConnections() {
 		this.fault = new Fault(Fault.Kind.DROP, 0, null, null);
 	}
 
-	/** Ends every fault and releases held requests (their connections are closed unanswered). Latency stays. */
+	/**
+	 * Ends every fault and releases held requests (their connections are closed
+	 * unanswered). Latency stays.
+	 */
 	public synchronized void clearFaults() {
 		this.fault = null;
 		this.nextFault = null;
@@ -196,7 +231,10 @@ public final class FakePostgrest implements AutoCloseable {
 		this.release = new CountDownLatch(1);
 	}
 
-	/** While {@code hidden}, a PATCH made with {@link #ANON_KEY} matches no row and changes nothing, without error. */
+	/**
+	 * While {@code hidden}, a PATCH made with {@link #ANON_KEY} matches no row and
+	 * changes nothing, without error.
+	 */
 	public void rlsHidesWrites(boolean hidden) {
 		this.rlsHidesWrites = hidden;
 	}
@@ -221,7 +259,9 @@ public final class FakePostgrest implements AutoCloseable {
 		}
 	}
 
-	/** Stops serving: held requests are released and open connections closed. Idempotent. */
+	/**
+	 * Stops serving: held requests are released and open connections closed. Idempotent.
+	 */
 	@Override
 	public void close() {
 		synchronized (this) {
@@ -262,7 +302,8 @@ public final class FakePostgrest implements AutoCloseable {
 		String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
 		Map<String, String> headers = new LinkedHashMap<>();
 		exchange.getRequestHeaders()
-			.forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.isEmpty() ? "" : values.get(0)));
+			.forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
+					values.isEmpty() ? "" : values.get(0)));
 		String rawQuery = exchange.getRequestURI().getRawQuery();
 		RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(),
 				exchange.getRequestURI().getRawPath(), (rawQuery != null) ? rawQuery : "",
@@ -286,12 +327,14 @@ public final class FakePostgrest implements AutoCloseable {
 			boolean service = authenticate(request, headers);
 			String table = resource(request.rawPath());
 			if (!request.method().equals("GET") && !request.method().equals("PATCH")) {
-				throw PostgrestException.of(405, "PGRST117", null, null, "Unsupported HTTP method: " + request.method());
+				throw PostgrestException.of(405, "PGRST117", null, null,
+						"Unsupported HTTP method: " + request.method());
 			}
 			PostgrestQuery query = PostgrestQuery.parse(request.rawQuery());
 			JsonNode payload = request.method().equals("PATCH") ? payload(request, headers) : null;
 			if (!table.equals(Column.TABLE)) {
-				throw PostgrestException.of(404, "PGRST205", null, "Perhaps you meant the table 'public." + Column.TABLE + "'",
+				throw PostgrestException.of(404, "PGRST205", null,
+						"Perhaps you meant the table 'public." + Column.TABLE + "'",
 						"Could not find the table 'public." + table + "' in the schema cache");
 			}
 			boolean singular = singular(headers);
@@ -305,12 +348,18 @@ public final class FakePostgrest implements AutoCloseable {
 			return new Response(ex.status(), errorHeaders, ex.body());
 		}
 		catch (RuntimeException ex) {
-			return new Response(500, Map.of("Content-Type", JSON), PostgrestException
-				.of(500, "FAKE500", String.valueOf(ex), null, "FakePostgrest failed: " + ex.getClass().getName()).body());
+			return new Response(500, Map.of("Content-Type", JSON),
+					PostgrestException
+						.of(500, "FAKE500", String.valueOf(ex), null,
+								"FakePostgrest failed: " + ex.getClass().getName())
+						.body());
 		}
 	}
 
-	/** Supabase's gateway checks the key, then PostgREST the bearer token; answers whether it is the service key. */
+	/**
+	 * Supabase's gateway checks the key, then PostgREST the bearer token; answers whether
+	 * it is the service key.
+	 */
 	private static boolean authenticate(RecordedRequest request, Headers headers) {
 		String apikey = headers.getFirst("apikey");
 		if (apikey == null || apikey.isEmpty()) {
@@ -365,7 +414,10 @@ public final class FakePostgrest implements AutoCloseable {
 		throw PostgrestException.of(400, "PGRST102", null, null, "Empty or invalid json");
 	}
 
-	/** Whether {@code Accept} asks for one JSON object; 406 PGRST107 when it accepts nothing PostgREST produces. */
+	/**
+	 * Whether {@code Accept} asks for one JSON object; 406 PGRST107 when it accepts
+	 * nothing PostgREST produces.
+	 */
 	private static boolean singular(Headers headers) {
 		String accept = headers.getFirst("Accept");
 		if (accept == null || accept.isBlank()) {
@@ -427,9 +479,13 @@ public final class FakePostgrest implements AutoCloseable {
 		headers.put("Content-Type", singular ? OBJECT_JSON : JSON);
 		prefer.applied(false).ifPresent(applied -> headers.put("Preference-Applied", applied));
 		if (total != null && query.offset() > total) {
-			return new Response(416, headers, PostgrestException.of(416, "PGRST103",
-					"An offset of " + query.offset() + " was requested, but there are only " + total + " rows.", null,
-					"Requested range not satisfiable").body());
+			return new Response(416, headers,
+					PostgrestException
+						.of(416, "PGRST103",
+								"An offset of " + query.offset() + " was requested, but there are only " + total
+										+ " rows.",
+								null, "Requested range not satisfiable")
+						.body());
 		}
 		int status = (total != null && count < total) ? 206 : 200;
 		return new Response(status, headers, ChannelsTable.render(page.rows(), selection, singular));
@@ -470,7 +526,10 @@ public final class FakePostgrest implements AutoCloseable {
 		return new Response(200, headers, ChannelsTable.render(updated, selection, singular));
 	}
 
-	/** PostgREST's {@code Content-Range}: {@code first-last/total}, {@code *} for an empty range or unknown total. */
+	/**
+	 * PostgREST's {@code Content-Range}: {@code first-last/total}, {@code *} for an empty
+	 * range or unknown total.
+	 */
 	private static String contentRange(long first, long count, Long total) {
 		long last = first + count - 1;
 		boolean shown = (total == null || total != 0) && first <= last;
@@ -501,7 +560,10 @@ public final class FakePostgrest implements AutoCloseable {
 	private record Response(int status, Map<String, String> headers, String body) {
 	}
 
-	/** The first {@code return=} and {@code count=} preferences of all {@code Prefer} headers. */
+	/**
+	 * The first {@code return=} and {@code count=} preferences of all {@code Prefer}
+	 * headers.
+	 */
 	private static final class Prefer {
 
 		private String returning;
@@ -513,8 +575,9 @@ public final class FakePostgrest implements AutoCloseable {
 			for (String header : headers.getOrDefault("Prefer", List.of())) {
 				for (String token : header.split(",")) {
 					String preference = token.strip();
-					if (prefer.returning == null && List
-						.of("return=representation", "return=minimal", "return=headers-only").contains(preference)) {
+					if (prefer.returning == null
+							&& List.of("return=representation", "return=minimal", "return=headers-only")
+								.contains(preference)) {
 						prefer.returning = preference;
 					}
 					if (prefer.count == null
@@ -526,7 +589,10 @@ public final class FakePostgrest implements AutoCloseable {
 			return prefer;
 		}
 
-		/** The {@code Preference-Applied} header PostgREST sends: return (mutations only), then count. */
+		/**
+		 * The {@code Preference-Applied} header PostgREST sends: return (mutations only),
+		 * then count.
+		 */
 		Optional<String> applied(boolean mutation) {
 			List<String> applied = new ArrayList<>();
 			if (mutation && this.returning != null) {
@@ -540,7 +606,10 @@ public final class FakePostgrest implements AutoCloseable {
 
 	}
 
-	/** How requests are answered instead of normally: a given failure, never, or by dropping the connection. */
+	/**
+	 * How requests are answered instead of normally: a given failure, never, or by
+	 * dropping the connection.
+	 */
 	private static final class Fault {
 
 		enum Kind {

@@ -73,16 +73,17 @@ class FakePostgrestTest {
 
 			assertError(response, 401,
 					"{\"code\":\"PGRST301\",\"details\":null,\"hint\":null,\"message\":\"JWSError JWSInvalidSignature\"}");
-			assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue(
-					"Bearer error=\"invalid_token\", error_description=\"JWSError JWSInvalidSignature\"");
+			assertThat(response.headers().firstValue("WWW-Authenticate"))
+				.hasValue("Bearer error=\"invalid_token\", error_description=\"JWSError JWSInvalidSignature\"");
 		}
 
 		@Test
 		void keyIsAcceptedInTheHeaderWithoutBearerOrAsQueryParameter() throws Exception {
 			assertThat(send(HttpRequest.newBuilder(uri(TABLE)).header("apikey", FakePostgrest.ANON_KEY).GET())
 				.statusCode()).isEqualTo(200);
-			assertThat(send(HttpRequest.newBuilder(uri(TABLE + "?apikey=" + FakePostgrest.ANON_KEY)).GET())
-				.statusCode()).isEqualTo(200);
+			assertThat(
+					send(HttpRequest.newBuilder(uri(TABLE + "?apikey=" + FakePostgrest.ANON_KEY)).GET()).statusCode())
+				.isEqualTo(200);
 		}
 
 	}
@@ -92,9 +93,10 @@ class FakePostgrestTest {
 
 		@Test
 		void unknownTableIsNotInTheSchemaCache() throws Exception {
-			assertError(get("/rest/v1/channels"), 404, "{\"code\":\"PGRST205\",\"details\":null,"
-					+ "\"hint\":\"Perhaps you meant the table 'public.channels_channel'\","
-					+ "\"message\":\"Could not find the table 'public.channels' in the schema cache\"}");
+			assertError(get("/rest/v1/channels"), 404,
+					"{\"code\":\"PGRST205\",\"details\":null,"
+							+ "\"hint\":\"Perhaps you meant the table 'public.channels_channel'\","
+							+ "\"message\":\"Could not find the table 'public.channels' in the schema cache\"}");
 		}
 
 		@Test
@@ -216,8 +218,9 @@ class FakePostgrestTest {
 					+ "\"message\":\"invalid input syntax for type uuid: \\\"abc\\\"\"}");
 			assertError(get(TABLE + "?is_on_live=eq.maybe"), 400, "{\"code\":\"22P02\",\"details\":null,\"hint\":null,"
 					+ "\"message\":\"invalid input syntax for type boolean: \\\"maybe\\\"\"}");
-			assertError(get(TABLE + "?modified=lt.yesterday"), 400, "{\"code\":\"22007\",\"details\":null,\"hint\":null,"
-					+ "\"message\":\"invalid input syntax for type timestamp with time zone: \\\"yesterday\\\"\"}");
+			assertError(get(TABLE + "?modified=lt.yesterday"), 400,
+					"{\"code\":\"22007\",\"details\":null,\"hint\":null,"
+							+ "\"message\":\"invalid input syntax for type timestamp with time zone: \\\"yesterday\\\"\"}");
 		}
 
 		@Test
@@ -234,11 +237,12 @@ class FakePostgrestTest {
 		void malformedFiltersAndUnknownColumnsAreRejected() throws Exception {
 			assertError(get(TABLE + "?nope=eq.1"), 400, "{\"code\":\"42703\",\"details\":null,\"hint\":null,"
 					+ "\"message\":\"column channels_channel.nope does not exist\"}");
-			for (String malformed : List.of("id=eq", "id=not.foo.x", "modified=is.maybe", "id=in.a,b",
-					"or=(id.foo.1)", "or=(id.eq.1")) {
+			for (String malformed : List.of("id=eq", "id=not.foo.x", "modified=is.maybe", "id=in.a,b", "or=(id.foo.1)",
+					"or=(id.eq.1")) {
 				HttpResponse<String> response = get(TABLE + "?" + malformed);
 				assertThat(response.statusCode()).as(malformed).isEqualTo(400);
-				assertThat(response.body()).as(malformed).startsWith("{\"code\":\"PGRST100\",\"details\":\"")
+				assertThat(response.body()).as(malformed)
+					.startsWith("{\"code\":\"PGRST100\",\"details\":\"")
 					.contains("\"hint\":null,\"message\":\"\\\"failed to parse ");
 			}
 		}
@@ -289,9 +293,9 @@ class FakePostgrestTest {
 			assertThat(one.statusCode()).isEqualTo(200);
 			assertThat(one.headers().firstValue("Content-Type")).hasValue(object + "; charset=utf-8");
 			assertThat(one.body()).isEqualTo("{\"id\":\"" + id + "\"}");
-			assertError(get(TABLE + "?stream_id=eq.zzz", "Accept", object), 406, "{\"code\":\"PGRST116\","
-					+ "\"details\":\"The result contains 0 rows\",\"hint\":null,"
-					+ "\"message\":\"JSON object requested, multiple (or no) rows returned\"}");
+			assertError(get(TABLE + "?stream_id=eq.zzz", "Accept", object), 406,
+					"{\"code\":\"PGRST116\"," + "\"details\":\"The result contains 0 rows\",\"hint\":null,"
+							+ "\"message\":\"JSON object requested, multiple (or no) rows returned\"}");
 			assertThat(get(TABLE, "Accept", object).body()).contains("\"details\":\"The result contains 2 rows\"");
 		}
 
@@ -310,7 +314,8 @@ class FakePostgrestTest {
 		void minimalReturnAnswers204WithTheRangeOfChangedRows() throws Exception {
 			UUID id = FakePostgrestTest.this.fake.addChannel("a");
 
-			HttpResponse<String> changed = patch(TABLE + "?id=eq." + id, "{\"is_on_live\":true,\"last_status\":\"online\"}");
+			HttpResponse<String> changed = patch(TABLE + "?id=eq." + id,
+					"{\"is_on_live\":true,\"last_status\":\"online\"}");
 			HttpResponse<String> none = patch(TABLE + "?stream_id=eq.zzz", "{\"is_on_live\":true}");
 			HttpResponse<String> counted = patch(TABLE + "?id=eq." + id, "{\"cover\":\"c.jpg\"}", "Prefer",
 					"return=minimal, count=exact");
@@ -401,8 +406,9 @@ class FakePostgrestTest {
 			HttpResponse<String> response = patch(TABLE + "?stream_id=eq.k", "{\"is_on_live\":true}", "Accept",
 					"application/vnd.pgrst.object+json");
 
-			assertError(response, 406, "{\"code\":\"PGRST116\",\"details\":\"The result contains 2 rows\",\"hint\":null,"
-					+ "\"message\":\"JSON object requested, multiple (or no) rows returned\"}");
+			assertError(response, 406,
+					"{\"code\":\"PGRST116\",\"details\":\"The result contains 2 rows\",\"hint\":null,"
+							+ "\"message\":\"JSON object requested, multiple (or no) rows returned\"}");
 			assertThat(FakePostgrestTest.this.fake.row(first)).containsEntry("is_on_live", false);
 			assertThat(FakePostgrestTest.this.fake.row(second)).containsEntry("is_on_live", false);
 		}

@@ -3,9 +3,9 @@ package dev.streamctl.common.test.postgrest;
 import java.util.Map;
 
 /**
- * An error answer of the fake: its HTTP status, its JSON body exactly as PostgREST (or Supabase's gateway)
- * writes it, and any extra response headers. Thrown anywhere while a request is answered; the server turns it
- * into the response.
+ * An error answer of the fake: its HTTP status, its JSON body exactly as PostgREST (or
+ * Supabase's gateway) writes it, and any extra response headers. Thrown anywhere while a
+ * request is answered; the server turns it into the response.
  */
 final class PostgrestException extends RuntimeException {
 
@@ -22,7 +22,10 @@ final class PostgrestException extends RuntimeException {
 		this.headers = headers;
 	}
 
-	/** A PostgREST error: body {@code {"code":..,"details":..,"hint":..,"message":..}}, null parts as JSON null. */
+	/**
+	 * A PostgREST error: body {@code {"code":..,"details":..,"hint":..,"message":..}},
+	 * null parts as JSON null.
+	 */
 	static PostgrestException of(int status, String code, String details, String hint, String message) {
 		return withHeaders(status, code, details, hint, message, Map.of());
 	}
@@ -45,12 +48,18 @@ final class PostgrestException extends RuntimeException {
 		return of(400, sqlState, null, null, message);
 	}
 
-	/** A feature PostgREST has but this fake does not: 501 with code {@code FAKE501}, so it is never mistaken for PostgREST's. */
+	/**
+	 * A feature PostgREST has but this fake does not: 501 with code {@code FAKE501}, so
+	 * it is never mistaken for PostgREST's.
+	 */
 	static PostgrestException unsupported(String feature) {
 		return of(501, "FAKE501", feature, null, "FakePostgrest does not implement this: " + feature);
 	}
 
-	/** PGRST100, a query parameter that does not parse: message {@code "<what> (<text>)" (line 1, column <n>)}. */
+	/**
+	 * PGRST100, a query parameter that does not parse: message
+	 * {@code "<what> (<text>)" (line 1, column <n>)}.
+	 */
 	static PostgrestException parse(String what, String text, int column, String details) {
 		return of(400, "PGRST100", details, null,
 				"\"failed to parse " + what + " (" + text + ")\" (line 1, column " + column + ")");
@@ -68,7 +77,10 @@ final class PostgrestException extends RuntimeException {
 		return this.headers;
 	}
 
-	/** The JSON string literal of {@code text} as PostgreSQL writes it, or {@code null} for a null text. */
+	/**
+	 * The JSON string literal of {@code text} as PostgreSQL writes it, or {@code null}
+	 * for a null text.
+	 */
 	static String quote(String text) {
 		if (text == null) {
 			return "null";

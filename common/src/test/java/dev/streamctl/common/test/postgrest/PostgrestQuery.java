@@ -10,20 +10,22 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The query string of a request to {@code channels_channel}, read as PostgREST 12 reads it: split on {@code &}
- * and {@code ;}, name and value split on the first {@code =}, both URL-decoded with {@code +} as a space.
- * Parameters named {@code select}, {@code order}, {@code limit}, {@code offset}, {@code or}, {@code and} (and
- * {@code not.or}, {@code not.and}) have their own meaning; any other parameter is a filter when its value starts
- * with an operator ({@code eq.}, {@code not.}, {@code in.}, {@code is.}, ...), and is ignored otherwise, as
- * PostgREST ignores it on tables.
+ * The query string of a request to {@code channels_channel}, read as PostgREST 12 reads
+ * it: split on {@code &} and {@code ;}, name and value split on the first {@code =}, both
+ * URL-decoded with {@code +} as a space. Parameters named {@code select}, {@code order},
+ * {@code limit}, {@code offset}, {@code or}, {@code and} (and {@code not.or},
+ * {@code not.and}) have their own meaning; any other parameter is a filter when its value
+ * starts with an operator ({@code eq.}, {@code not.}, {@code in.}, {@code is.}, ...), and
+ * is ignored otherwise, as PostgREST ignores it on tables.
  * <p>
- * {@link #parse} reports syntax errors (PGRST100) only; names and literals are checked against the table by
- * {@link #bind()} and {@link #selection()}, which throw PostgreSQL's errors (42703, 22P02, 22007).
+ * {@link #parse} reports syntax errors (PGRST100) only; names and literals are checked
+ * against the table by {@link #bind()} and {@link #selection()}, which throw PostgreSQL's
+ * errors (42703, 22P02, 22007).
  */
 final class PostgrestQuery {
 
-	static final Set<String> OPERATORS = Set.of("eq", "gte", "gt", "lte", "lt", "neq", "like", "ilike", "cs",
-			"cd", "ov", "sl", "sr", "nxr", "nxl", "adj", "match", "imatch");
+	static final Set<String> OPERATORS = Set.of("eq", "gte", "gt", "lte", "lt", "neq", "like", "ilike", "cs", "cd",
+			"ov", "sl", "sr", "nxr", "nxl", "adj", "match", "imatch");
 
 	static final Set<String> FTS_OPERATORS = Set.of("fts", "plfts", "phfts", "wfts");
 
@@ -77,12 +79,18 @@ final class PostgrestQuery {
 		readRange();
 	}
 
-	/** Parses {@code rawQuery} (may be null); throws PGRST100 for a parameter that does not parse, PGRST103 for a negative limit. */
+	/**
+	 * Parses {@code rawQuery} (may be null); throws PGRST100 for a parameter that does
+	 * not parse, PGRST103 for a negative limit.
+	 */
 	static PostgrestQuery parse(String rawQuery) {
 		return new PostgrestQuery(decode(rawQuery));
 	}
 
-	/** Resolves filters and order against the table: PGRST108 for an embedded resource, 42703, 22P02, 22007, 42804. */
+	/**
+	 * Resolves filters and order against the table: PGRST108 for an embedded resource,
+	 * 42703, 22P02, 22007, 42804.
+	 */
 	void bind() {
 		if (!this.embedded.isEmpty()) {
 			String resource = this.embedded.get(0);
@@ -97,7 +105,10 @@ final class PostgrestQuery {
 		this.order.forEach(OrderTerm::bind);
 	}
 
-	/** The selected columns in answer order: PGRST200 for an embedding, 42703 for an unknown column. */
+	/**
+	 * The selected columns in answer order: PGRST200 for an embedding, 42703 for an
+	 * unknown column.
+	 */
 	List<Selected> selection() {
 		List<Selected> selected = new ArrayList<>();
 		for (SelectItem item : this.select) {
@@ -123,7 +134,10 @@ final class PostgrestQuery {
 		return selected;
 	}
 
-	/** Whether the row satisfies every filter and logic tree: SQL three-valued, so only TRUE matches. */
+	/**
+	 * Whether the row satisfies every filter and logic tree: SQL three-valued, so only
+	 * TRUE matches.
+	 */
 	boolean matches(Object[] row) {
 		for (Condition condition : this.conditions) {
 			if (!Boolean.TRUE.equals(condition.test(row))) {
@@ -159,7 +173,10 @@ final class PostgrestQuery {
 		return this.offset;
 	}
 
-	/** The parameters sorted by name and URL-encoded as PostgREST's {@code Content-Location} shows them. */
+	/**
+	 * The parameters sorted by name and URL-encoded as PostgREST's
+	 * {@code Content-Location} shows them.
+	 */
 	String canonical() {
 		List<String[]> sorted = new ArrayList<>(this.params);
 		sorted.sort(Comparator.comparing(param -> param[0]));
@@ -188,7 +205,9 @@ final class PostgrestQuery {
 		return params;
 	}
 
-	/** The first value of the parameter {@code name} in {@code rawQuery}, or {@code null}. */
+	/**
+	 * The first value of the parameter {@code name} in {@code rawQuery}, or {@code null}.
+	 */
 	static String firstValue(String rawQuery, String name) {
 		for (String[] param : decode(rawQuery)) {
 			if (param[0].equals(name)) {
@@ -198,7 +217,10 @@ final class PostgrestQuery {
 		return null;
 	}
 
-	/** {@code text} with its {@code %XX} escapes decoded as UTF-8 and {@code +} kept, as in a URL path. */
+	/**
+	 * {@code text} with its {@code %XX} escapes decoded as UTF-8 and {@code +} kept, as
+	 * in a URL path.
+	 */
 	static String percentDecode(String text) {
 		return urlDecode(text, false);
 	}
@@ -240,7 +262,8 @@ final class PostgrestQuery {
 				encoded.append(c);
 			}
 			else {
-				encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+				encoded.append('%')
+					.append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
 					.append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
 			}
 		}
@@ -329,8 +352,7 @@ final class PostgrestQuery {
 		return parseWhole(what, text, text, grammar);
 	}
 
-	private static <T> T parseWhole(String what, String shown, String text,
-			Function<Cursor, T> grammar) {
+	private static <T> T parseWhole(String what, String shown, String text, Function<Cursor, T> grammar) {
 		Cursor cursor = new Cursor(text);
 		try {
 			return grammar.apply(cursor);
@@ -340,7 +362,10 @@ final class PostgrestQuery {
 		}
 	}
 
-	/** One filter or logic tree; {@link #test} answers TRUE, FALSE or {@code null} (SQL NULL). */
+	/**
+	 * One filter or logic tree; {@link #test} answers TRUE, FALSE or {@code null} (SQL
+	 * NULL).
+	 */
 	interface Condition {
 
 		void bind();
@@ -349,15 +374,24 @@ final class PostgrestQuery {
 
 	}
 
-	/** A column name of a select, filter or order, and whether a JSON path ({@code ->}) follows it. */
+	/**
+	 * A column name of a select, filter or order, and whether a JSON path ({@code ->})
+	 * follows it.
+	 */
 	record Field(String name, boolean jsonPath) {
 	}
 
-	/** An operator and its raw operand(s): one value, or the list of {@code in}, or the word of {@code is}. */
+	/**
+	 * An operator and its raw operand(s): one value, or the list of {@code in}, or the
+	 * word of {@code is}.
+	 */
 	record OpExpr(boolean negated, String operator, List<String> operands) {
 	}
 
-	/** One item of {@code select}: a column (with alias or cast), {@code *} (no field), or an embedding (relation). */
+	/**
+	 * One item of {@code select}: a column (with alias or cast), {@code *} (no field), or
+	 * an embedding (relation).
+	 */
 	record SelectItem(String alias, Field field, String cast, String relation) {
 	}
 
@@ -365,7 +399,10 @@ final class PostgrestQuery {
 	record Selected(String key, Column column) {
 	}
 
-	/** {@code col.op.value}: PostgreSQL's {@code col op 'value'} (or {@code col = ANY(..)}, {@code col IS ..}). */
+	/**
+	 * {@code col.op.value}: PostgreSQL's {@code col op 'value'} (or
+	 * {@code col = ANY(..)}, {@code col IS ..}).
+	 */
 	static final class Filter implements Condition {
 
 		private final Field field;
@@ -447,7 +484,9 @@ final class PostgrestQuery {
 
 	}
 
-	/** {@code or(..)}, {@code and(..)}, possibly negated: SQL's three-valued OR and AND. */
+	/**
+	 * {@code or(..)}, {@code and(..)}, possibly negated: SQL's three-valued OR and AND.
+	 */
 	static final class Logic implements Condition {
 
 		private final boolean or;
@@ -483,7 +522,10 @@ final class PostgrestQuery {
 
 	}
 
-	/** {@code col[.asc|.desc][.nullsfirst|.nullslast]}; nulls last ascending and first descending by default. */
+	/**
+	 * {@code col[.asc|.desc][.nullsfirst|.nullslast]}; nulls last ascending and first
+	 * descending by default.
+	 */
 	static final class OrderTerm {
 
 		private final Field field;

@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param method the HTTP method, as sent
  * @param rawPath the path, still URL-encoded
- * @param rawQuery the query string after {@code ?}, still URL-encoded; empty when the URL has none
+ * @param rawQuery the query string after {@code ?}, still URL-encoded; empty when the URL
+ * has none
  * @param headers every header by lower-case name, with its first value
  * @param body the body read as UTF-8; empty when there is none
  */

@@ -18,12 +18,15 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * SRS 6 dynamic forward backend ({@code forward { backend ...; }}): answers {@code on_forward} with the URLs
- * to relay the stream to, {@code {"code":0,"data":{"urls":[...]}}}. An empty list relays nothing; SRS takes
- * it. Any non-zero answer would make SRS refuse the publisher, so only malformed requests get one.
+ * SRS 6 dynamic forward backend ({@code forward { backend ...; }}): answers
+ * {@code on_forward} with the URLs to relay the stream to,
+ * {@code {"code":0,"data":{"urls":[...]}}}. An empty list relays nothing; SRS takes it.
+ * Any non-zero answer would make SRS refuse the publisher, so only malformed requests get
+ * one.
  *
- * <p>Resolving a stream's public name may wait on the channel directory, so that part runs off the event
- * loop.
+ * <p>
+ * Resolving a stream's public name may wait on the channel directory, so that part runs
+ * off the event loop.
  */
 @Component
 class ForwardEndpoint {
@@ -46,15 +49,12 @@ class ForwardEndpoint {
 
 	Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long start = System.nanoTime();
-		return this.callbacks.read(request)
-			.map(this::parse)
-			.publishOn(Schedulers.boundedElastic())
-			.map(forward -> {
-				List<String> urls = this.forwards.urls(forward.get("app").asString(),
-						key(forward.get("stream").asString()));
-				return this.callbacks.ok(ACTION, urls.isEmpty() ? HookOutcome.IGNORED : HookOutcome.CONFIRMED,
-						this.callbacks.toJson(new ForwardAnswer(0, new Urls(urls))));
-			})
+		return this.callbacks.read(request).map(this::parse).publishOn(Schedulers.boundedElastic()).map(forward -> {
+			List<String> urls = this.forwards.urls(forward.get("app").asString(),
+					key(forward.get("stream").asString()));
+			return this.callbacks.ok(ACTION, urls.isEmpty() ? HookOutcome.IGNORED : HookOutcome.CONFIRMED,
+					this.callbacks.toJson(new ForwardAnswer(0, new Urls(urls))));
+		})
 			.onErrorResume(ex -> Mono.just(this.callbacks.failed(ACTION, ex)))
 			.map(reply -> this.callbacks.counted(reply, start))
 			.flatMap(reply -> this.callbacks.send(response, reply));

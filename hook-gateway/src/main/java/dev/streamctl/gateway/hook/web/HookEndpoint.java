@@ -12,11 +12,14 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
 
 /**
- * SRS 6 {@code http_hooks} endpoint: every callback is posted here and dispatched on its {@code action}.
- * SRS lets a publisher or player in only on HTTP 200 with {@code {"code":0}}; anything else refuses it.
+ * SRS 6 {@code http_hooks} endpoint: every callback is posted here and dispatched on its
+ * {@code action}. SRS lets a publisher or player in only on HTTP 200 with
+ * {@code {"code":0}}; anything else refuses it.
  *
- * <p>It runs on the HTTP server's event loop and never blocks it: the answer is written when the hook's
- * event is safe (see {@link HookService}), from whichever thread completes that.
+ * <p>
+ * It runs on the HTTP server's event loop and never blocks it: the answer is written when
+ * the hook's event is safe (see {@link HookService}), from whichever thread completes
+ * that.
  */
 @Component
 class HookEndpoint {
@@ -41,17 +44,16 @@ class HookEndpoint {
 
 	Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long start = System.nanoTime();
-		return this.callbacks.read(request)
-			.map(body -> HookRequest.parse(this.json, body))
-			.flatMap(hook -> {
-				String action = hook.action().srsName();
-				// subscribed on its own, so that a hook SRS hangs up on still completes and is counted
-				return Mono.fromFuture(this.hooks.handle(hook)
-					.map(outcome -> this.callbacks.ok(action, outcome, ACCEPTED))
-					.onErrorResume(ex -> Mono.just(this.callbacks.failed(action, ex)))
-					.map(reply -> this.callbacks.counted(reply, start))
-					.toFuture(), true);
-			})
+		return this.callbacks.read(request).map(body -> HookRequest.parse(this.json, body)).flatMap(hook -> {
+			String action = hook.action().srsName();
+			// subscribed on its own, so that a hook SRS hangs up on still completes and
+			// is counted
+			return Mono.fromFuture(this.hooks.handle(hook)
+				.map(outcome -> this.callbacks.ok(action, outcome, ACCEPTED))
+				.onErrorResume(ex -> Mono.just(this.callbacks.failed(action, ex)))
+				.map(reply -> this.callbacks.counted(reply, start))
+				.toFuture(), true);
+		})
 			.onErrorResume(ex -> Mono.just(this.callbacks.failed(UNKNOWN_ACTION, ex))
 				.map(reply -> this.callbacks.counted(reply, start)))
 			.flatMap(reply -> this.callbacks.send(response, reply));

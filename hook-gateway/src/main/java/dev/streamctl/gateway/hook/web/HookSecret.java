@@ -7,18 +7,20 @@ import java.security.NoSuchAlgorithmException;
 import dev.streamctl.gateway.hook.HookOutcome;
 import dev.streamctl.gateway.hook.HookRejectedException;
 import dev.streamctl.gateway.hook.HookSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks the optional hook secret. SRS cannot send headers with its hooks, so the secret travels as the
- * query parameter {@code secret}; the comparison takes the same time whatever the given value.
+ * Checks the optional hook secret. SRS cannot send headers with its hooks, so the secret
+ * travels as the query parameter {@code secret}; the comparison takes the same time
+ * whatever the given value.
  */
 @Component
 class HookSecret {
 
-	private final byte[] expectedDigest;
+	private final byte @Nullable [] expectedDigest;
 
 	HookSecret(HookSettings settings) {
 		this.expectedDigest = settings.requiresSecret() ? digest(settings.secret()) : null;
@@ -28,7 +30,7 @@ class HookSecret {
 		return this.expectedDigest != null;
 	}
 
-	void check(String given) {
+	void check(@Nullable String given) {
 		if (this.expectedDigest == null) {
 			return;
 		}

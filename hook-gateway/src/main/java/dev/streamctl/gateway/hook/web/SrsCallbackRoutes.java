@@ -5,10 +5,11 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * Serves the SRS callbacks as routes of Reactor Netty itself, ahead of Spring WebFlux (which serves the
- * actuator on the same port). A hook is then one parse, one hand-off to the publisher and one write, with no
- * framework dispatch, filter chain or request observation on the way: at thousands of hooks per second that
- * per-request work, and a thread parked per waiting hook, were most of the gateway's CPU (docs/benchmarks.md).
+ * Serves the SRS callbacks as routes of Reactor Netty itself, ahead of Spring WebFlux
+ * (which serves the actuator on the same port). A hook is then one parse, one hand-off to
+ * the publisher and one write, with no framework dispatch, filter chain or request
+ * observation on the way: at thousands of hooks per second that per-request work, and a
+ * thread parked per waiting hook, were most of the gateway's CPU (docs/benchmarks.md).
  * Hooks are measured by {@code gateway.hooks} instead of {@code http.server.requests}.
  */
 @Component

@@ -27,16 +27,20 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
- * What every SRS callback endpoint does around its own work: checks the hook secret, a JSON content type and
- * a bounded size before reading a body, writes the JSON answer, and counts every answer ({@code gateway.hooks},
- * by action and outcome, with the time from the request to the answer).
+ * What every SRS callback endpoint does around its own work: checks the hook secret, a
+ * JSON content type and a bounded size before reading a body, writes the JSON answer, and
+ * counts every answer ({@code gateway.hooks}, by action and outcome, with the time from
+ * the request to the answer).
  */
 @Component
 class SrsCallbacks {
 
 	private static final Logger log = LoggerFactory.getLogger(SrsCallbacks.class);
 
-	/** The query parameter SRS's hook URLs carry the hook secret in (SRS cannot send headers). */
+	/**
+	 * The query parameter SRS's hook URLs carry the hook secret in (SRS cannot send
+	 * headers).
+	 */
 	static final String SECRET_PARAMETER = "secret";
 
 	private static final String JSON = "application/json";
@@ -59,8 +63,8 @@ class SrsCallbacks {
 	}
 
 	/**
-	 * The body of an authorized JSON callback; the error {@link HookRejectedException} for a wrong secret,
-	 * content type or size.
+	 * The body of an authorized JSON callback; the error {@link HookRejectedException}
+	 * for a wrong secret, content type or size.
 	 */
 	Mono<byte[]> read(HttpServerRequest request) {
 		try {
@@ -97,9 +101,10 @@ class SrsCallbacks {
 	}
 
 	/**
-	 * The answer to a callback that failed: a {@link HookRejectedException} gives its status and
-	 * {@code {"code":<status>,"error":"..."}} (logged as a warning); anything else is a failure of our own,
-	 * answered with 500 (SRS refuses the client, as it would without an answer) and logged as an error.
+	 * The answer to a callback that failed: a {@link HookRejectedException} gives its
+	 * status and {@code {"code":<status>,"error":"..."}} (logged as a warning); anything
+	 * else is a failure of our own, answered with 500 (SRS refuses the client, as it
+	 * would without an answer) and logged as an error.
 	 */
 	Reply failed(String action, Throwable failure) {
 		HookRejectedException rejection;
@@ -117,9 +122,10 @@ class SrsCallbacks {
 	}
 
 	/**
-	 * Counts an answer under its action and outcome, with the time since the request came. A hook is counted
-	 * when its answer is ready, whether or not SRS is still there to read it: what the gateway did with the
-	 * hook (its event confirmed or spooled) stands all the same.
+	 * Counts an answer under its action and outcome, with the time since the request
+	 * came. A hook is counted when its answer is ready, whether or not SRS is still there
+	 * to read it: what the gateway did with the hook (its event confirmed or spooled)
+	 * stands all the same.
 	 */
 	Reply counted(Reply reply, long startNanos) {
 		this.timers.computeIfAbsent(new TimerKey(reply.action(), reply.outcome()), this::timer)
@@ -171,6 +177,8 @@ class SrsCallbacks {
 	}
 
 	/** An answer to write, and what it is counted as. */
+	// never compared or hashed: the body is written once, then dropped
+	@SuppressWarnings("ArrayRecordComponent")
 	record Reply(String action, HookOutcome outcome, HttpResponseStatus status, byte[] body) {
 	}
 

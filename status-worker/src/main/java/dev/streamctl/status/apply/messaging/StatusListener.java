@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Takes batches from {@link StatusTopology#EVENTS_QUEUE}: decodes them, hands them to the
- * {@link StatusService} and settles each delivery as it says. A message that is not an event is
- * dead-lettered at once.
+ * {@link StatusService} and settles each delivery as it says. A message that is not an
+ * event is dead-lettered at once.
  */
 @Component
 class StatusListener {
@@ -42,8 +42,8 @@ class StatusListener {
 		this.meters = meters;
 	}
 
-	@RabbitListener(id = "status", queues = StatusTopology.EVENTS_QUEUE, containerFactory = "statusBatchListenerFactory",
-			autoStartup = "${status.consume:true}")
+	@RabbitListener(id = "status", queues = StatusTopology.EVENTS_QUEUE,
+			containerFactory = "statusBatchListenerFactory", autoStartup = "${status.consume:true}")
 	void onBatch(List<Message> messages, Channel channel) throws IOException {
 		List<Incoming> batch = new ArrayList<>(messages.size());
 		for (Message message : messages) {
@@ -52,7 +52,8 @@ class StatusListener {
 				batch.add(new Incoming(tag, this.codec.decode(message.getBody()), cameBackFromGrace(message)));
 			}
 			catch (MalformedEventException ex) {
-				log.error("Dead-lettering message {}: {}", message.getMessageProperties().getMessageId(), ex.getMessage());
+				log.error("Dead-lettering message {}: {}", message.getMessageProperties().getMessageId(),
+						ex.getMessage());
 				this.meters.counter("status.events", "outcome", "malformed").increment();
 				channel.basicReject(tag, false);
 			}

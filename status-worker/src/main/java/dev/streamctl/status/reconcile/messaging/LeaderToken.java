@@ -6,6 +6,7 @@ import java.util.Properties;
 import com.rabbitmq.client.Channel;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.status.reconcile.Leadership;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +24,13 @@ import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.stereotype.Component;
 
 /**
- * Leadership through the broker: {@link StatusTopology#LEADER_QUEUE} has a single active consumer and
- * holds a token message. The instance holding a token unacknowledged leads; when it dies its channel
- * closes, the broker hands the token to the next consumer, and that instance leads. A token received while
- * one is held is an extra (two instances started at once) and is discarded. Renewing publishes a fresh
- * token and releases the held one only when the fresh one arrives, so a token always exists and none is
- * held past the broker's consumer timeout.
+ * Leadership through the broker: {@link StatusTopology#LEADER_QUEUE} has a single active
+ * consumer and holds a token message. The instance holding a token unacknowledged leads;
+ * when it dies its channel closes, the broker hands the token to the next consumer, and
+ * that instance leads. A token received while one is held is an extra (two instances
+ * started at once) and is discarded. Renewing publishes a fresh token and releases the
+ * held one only when the fresh one arrives, so a token always exists and none is held
+ * past the broker's consumer timeout.
  */
 @Component
 class LeaderToken implements Leadership {
@@ -39,7 +41,7 @@ class LeaderToken implements Leadership {
 
 	private final AmqpAdmin admin;
 
-	private Channel heldOn;
+	private @Nullable Channel heldOn;
 
 	private long heldTag;
 
@@ -82,12 +84,16 @@ class LeaderToken implements Leadership {
 		}
 	}
 
-	/** Puts a token in the queue when none waits and no other instance consumes it: a fresh broker. */
+	/**
+	 * Puts a token in the queue when none waits and no other instance consumes it: a
+	 * fresh broker.
+	 */
 	@EventListener(ApplicationReadyEvent.class)
 	void ensureToken() {
 		Properties queue = this.admin.getQueueProperties(StatusTopology.LEADER_QUEUE);
-		if (queue != null && !isLeader() && ((Number) queue.get(RabbitAdmin.QUEUE_MESSAGE_COUNT)).intValue() == 0
-				&& ((Number) queue.get(RabbitAdmin.QUEUE_CONSUMER_COUNT)).intValue() <= 1) {
+		if (queue != null && !isLeader() && queue.get(RabbitAdmin.QUEUE_MESSAGE_COUNT) instanceof Number messages
+				&& messages.intValue() == 0 && queue.get(RabbitAdmin.QUEUE_CONSUMER_COUNT) instanceof Number consumers
+				&& consumers.intValue() <= 1) {
 			publishToken();
 		}
 	}

@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one seam to FFmpeg child processes: started from an argument list (no shell), stdout read as JPEG
- * frames by the caller, stderr drained on its own thread into a bounded tail kept for the log, and stopped
- * with {@code destroy()} then, after a grace, {@code destroyForcibly()}. A capture whose worker dies gets
- * SIGPIPE at its next frame, since stdout is a pipe to the dead worker.
+ * The one seam to FFmpeg child processes: started from an argument list (no shell),
+ * stdout read as JPEG frames by the caller, stderr drained on its own thread into a
+ * bounded tail kept for the log, and stopped with {@code destroy()} then, after a grace,
+ * {@code destroyForcibly()}. A capture whose worker dies gets SIGPIPE at its next frame,
+ * since stdout is a pipe to the dead worker.
  */
 public final class FfmpegProcess implements AutoCloseable {
 

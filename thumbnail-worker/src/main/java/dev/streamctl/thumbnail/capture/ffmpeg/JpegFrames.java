@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * Cuts a stream of concatenated JPEG images (FFmpeg's {@code image2pipe} with {@code mjpeg}) into whole
- * images: each starts with the SOI marker {@code FF D8} and ends with the EOI marker {@code FF D9}, which
- * JPEG's byte stuffing keeps out of the compressed data. Frames larger than a bound are dropped.
+ * Cuts a stream of concatenated JPEG images (FFmpeg's {@code image2pipe} with
+ * {@code mjpeg}) into whole images: each starts with the SOI marker {@code FF D8} and
+ * ends with the EOI marker {@code FF D9}, which JPEG's byte stuffing keeps out of the
+ * compressed data. Frames larger than a bound are dropped.
  */
 public final class JpegFrames {
 
@@ -26,7 +29,7 @@ public final class JpegFrames {
 	}
 
 	/** The next whole image, or null at the end of the stream. */
-	public byte[] next() throws IOException {
+	public byte @Nullable [] next() throws IOException {
 		ByteArrayOutputStream frame = new ByteArrayOutputStream(64 * 1024);
 		int previous = -1;
 		boolean started = false;

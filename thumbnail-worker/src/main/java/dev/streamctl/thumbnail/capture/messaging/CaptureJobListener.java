@@ -19,9 +19,9 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes capture jobs from {@link ThumbnailTopology#JOBS_QUEUE}, at most the worker's capacity at once (the
- * prefetch), and hands them to the {@link CaptureService}, which settles them. A job that is not a publish
- * event is acknowledged, logged and counted.
+ * Takes capture jobs from {@link ThumbnailTopology#JOBS_QUEUE}, at most the worker's
+ * capacity at once (the prefetch), and hands them to the {@link CaptureService}, which
+ * settles them. A job that is not a publish event is acknowledged, logged and counted.
  */
 @Component
 class CaptureJobListener {
@@ -40,7 +40,8 @@ class CaptureJobListener {
 		this.meters = meters;
 	}
 
-	@RabbitListener(id = "captureJobs", queues = ThumbnailTopology.JOBS_QUEUE, containerFactory = "captureJobListenerFactory")
+	@RabbitListener(id = "captureJobs", queues = ThumbnailTopology.JOBS_QUEUE,
+			containerFactory = "captureJobListenerFactory")
 	void onJob(Message message, Channel channel) throws IOException {
 		long tag = message.getMessageProperties().getDeliveryTag();
 		StreamEvent event;

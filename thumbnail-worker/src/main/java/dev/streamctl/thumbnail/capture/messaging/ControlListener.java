@@ -11,8 +11,9 @@ import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads every stream event from this worker's own control queue (exclusive, bound to all events) and hands it
- * to the {@link CaptureService}: how an unpublish reaches the worker that runs the capture.
+ * Reads every stream event from this worker's own control queue (exclusive, bound to all
+ * events) and hands it to the {@link CaptureService}: how an unpublish reaches the worker
+ * that runs the capture.
  */
 @Component
 class ControlListener {

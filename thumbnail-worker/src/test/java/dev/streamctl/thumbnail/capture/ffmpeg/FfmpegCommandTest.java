@@ -32,6 +32,8 @@ class FfmpegCommandTest {
 	}
 
 	@Test
+	// the stream is a resource only to be published while FFmpeg reads it
+	@SuppressWarnings("try")
 	void theQuickFirstFrameRunWritesOneScaledJpegAndExits() throws Exception {
 		String url = rtmp.url("live", "quickfirst");
 		try (SyntheticStream stream = SyntheticStream.small(url);
@@ -55,9 +57,12 @@ class FfmpegCommandTest {
 		List<String> capture = FfmpegCommand.capture(this.settings, url);
 		List<String> first = FfmpegCommand.firstFrame(this.settings, url);
 
-		assertThat(capture).containsSequence("-skip_frame", "nokey").containsSequence("-i", url)
+		assertThat(capture).containsSequence("-skip_frame", "nokey")
+			.containsSequence("-i", url)
 			.containsSequence("-analyzeduration", "1500000", "-probesize", "5000000");
-		assertThat(first).doesNotContain("-skip_frame").containsSequence("-frames:v", "1").containsSequence("-i", url)
+		assertThat(first).doesNotContain("-skip_frame")
+			.containsSequence("-frames:v", "1")
+			.containsSequence("-i", url)
 			.contains("comment=" + FfmpegCommand.MARKER);
 	}
 

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.common.codec;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.common.directory;
+
+import org.jspecify.annotations.NullMarked;

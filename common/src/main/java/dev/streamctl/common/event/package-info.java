@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.common.event;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.common.srs;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.common.topology;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.gateway.delivery;
+
+import org.jspecify.annotations.NullMarked;

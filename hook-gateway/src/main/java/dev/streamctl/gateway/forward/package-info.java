@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.gateway.forward;
+
+import org.jspecify.annotations.NullMarked;

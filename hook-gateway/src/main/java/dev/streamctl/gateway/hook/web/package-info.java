@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.gateway.hook.web;
+
+import org.jspecify.annotations.NullMarked;

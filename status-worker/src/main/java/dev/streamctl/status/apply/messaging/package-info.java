@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.status.apply.messaging;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.status.replay;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.thumbnail.capture.messaging;
+
+import org.jspecify.annotations.NullMarked;

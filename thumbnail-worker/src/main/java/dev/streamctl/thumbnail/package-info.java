@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.thumbnail;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.thumbnail.srs;
+
+import org.jspecify.annotations.NullMarked;
