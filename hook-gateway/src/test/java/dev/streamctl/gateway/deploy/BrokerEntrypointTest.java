@@ -14,15 +14,16 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.streamctl.gateway.deploy.Scripts.Result;
 
+import static dev.streamctl.gateway.deploy.Scripts.repositoryRoot;
+import static dev.streamctl.gateway.deploy.Scripts.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -183,24 +184,6 @@ class BrokerEntrypointTest {
 		}
 		assumeTrue(status.exitCode() == 0,
 				"needs rabbitmqctl of a RabbitMQ running on this machine: " + status.output());
-	}
-
-	private static Result run(ProcessBuilder builder, int seconds) throws IOException, InterruptedException {
-		Process process = builder.redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("%s ends", builder.command()).isTrue();
-		return new Result(process.exitValue(), output);
-	}
-
-	private static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null && !Files.exists(dir.resolve("docker-compose.yml"))) {
-			dir = dir.getParent();
-		}
-		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
-	}
-
-	private record Result(int exitCode, String output) {
 	}
 
 }

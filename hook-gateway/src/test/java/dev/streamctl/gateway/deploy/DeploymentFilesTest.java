@@ -26,6 +26,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import static dev.streamctl.gateway.deploy.Scripts.repositoryRoot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -550,14 +551,6 @@ class DeploymentFilesTest {
 		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "=\\$\\{[A-Z_]+:-([^}]+)}").matcher(script);
 		assertThat(matcher.find()).as("%s has a default", name).isTrue();
 		return matcher.group(1);
-	}
-
-	private static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null && !Files.exists(dir.resolve("docker-compose.yml"))) {
-			dir = dir.getParent();
-		}
-		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
 	}
 
 	/** An SRS release number, {@code major.minor.revision}, ordered by number. */

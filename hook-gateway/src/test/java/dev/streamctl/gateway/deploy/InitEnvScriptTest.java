@@ -1,7 +1,6 @@
 package dev.streamctl.gateway.deploy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,16 +11,17 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.streamctl.gateway.deploy.Scripts.Result;
 
+import static dev.streamctl.gateway.deploy.Scripts.repositoryRoot;
+import static dev.streamctl.gateway.deploy.Scripts.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -135,13 +135,8 @@ class InitEnvScriptTest {
 	 * anywhere.
 	 */
 	private Result initEnv() throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(this.checkout.resolve("bin/init-env").toString())
-			.directory(this.checkout.resolve("bin").toFile())
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("bin/init-env ends").isTrue();
-		return new Result(process.exitValue(), output);
+		return run(new ProcessBuilder(this.checkout.resolve("bin/init-env").toString())
+			.directory(this.checkout.resolve("bin").toFile()), 30);
 	}
 
 	private static Map<String, String> variables(Path file) throws IOException {
@@ -152,17 +147,6 @@ class InitEnvScriptTest {
 			}
 		}
 		return variables;
-	}
-
-	private static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null && !Files.exists(dir.resolve("docker-compose.yml"))) {
-			dir = dir.getParent();
-		}
-		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
-	}
-
-	private record Result(int exitCode, String output) {
 	}
 
 }
