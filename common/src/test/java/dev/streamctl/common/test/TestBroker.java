@@ -72,7 +72,7 @@ public final class TestBroker {
 			return new TestBroker("localhost", 5672, "guest", "guest", URI.create("http://localhost:15672"));
 		}
 		if (DockerClientFactory.instance().isDockerAvailable()) {
-			RabbitMQContainer container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:4.1-management"));
+			RabbitMQContainer container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:4.1.8-management"));
 			container.start();
 			return new TestBroker(container.getHost(), container.getAmqpPort(), container.getAdminUsername(),
 					container.getAdminPassword(), URI.create(container.getHttpUrl()));
