@@ -116,7 +116,8 @@ class HookGatewayIntegrationTest {
 		assertThat(message.getMessageProperties().getContentType()).isEqualTo("application/json");
 		assertThat(message.getMessageProperties().getReceivedDeliveryMode()).isEqualTo(MessageDeliveryMode.PERSISTENT);
 		assertThat(message.getMessageProperties().getReceivedRoutingKey()).isEqualTo("stream.published");
-		// the fixture's token is "abc", which a random event id can contain: look for the parameter itself
+		// the fixture's token is "abc", which a random event id can contain: look for the
+		// parameter itself
 		assertThat(message.getMessageProperties().getHeaders().values())
 			.allSatisfy(header -> assertThat(String.valueOf(header)).doesNotContain(this.key, "token=abc"));
 	}
