@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.rabbitmq.RabbitMQContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -41,7 +43,14 @@ public final class TestBroker {
 
 	private final URI management;
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	/**
+	 * HTTP/1.1, which the management API speaks: no h2c upgrade attempt on a request with
+	 * a body.
+	 */
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private TestBroker(String host, int port, String username, String password, URI management) {
 		this.host = host;
@@ -93,10 +102,10 @@ public final class TestBroker {
 	}
 
 	private void requireManagement() {
-		int status = call("GET", "/api/overview", null);
-		if (status != 200) {
+		Answer answer = call("GET", "/api/overview", null);
+		if (answer.status() != 200) {
 			throw new IllegalStateException("RabbitMQ at " + this.host + ":" + this.port + " has no management API at "
-					+ this.management + " (HTTP " + status + "): rabbitmq-plugins enable rabbitmq_management");
+					+ this.management + " (" + answer + "): rabbitmq-plugins enable rabbitmq_management");
 		}
 	}
 
@@ -154,7 +163,12 @@ public final class TestBroker {
 		return this.password;
 	}
 
-	private int call(String method, String path, String body) {
+	/**
+	 * The status of the management API's answer. Every call here is idempotent, so one
+	 * that fails on the way (the server closed a pooled connection the client reused) is
+	 * tried again, twice at most; then the failure is part of the message.
+	 */
+	private Answer call(String method, String path, @Nullable String body) {
 		String credentials = Base64.getEncoder()
 			.encodeToString((this.username + ":" + this.password).getBytes(StandardCharsets.UTF_8));
 		HttpRequest request = HttpRequest.newBuilder(this.management.resolve(path))
@@ -164,22 +178,37 @@ public final class TestBroker {
 			.method(method,
 					body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
 			.build();
-		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+		IOException failure = null;
+		for (int attempt = 0; attempt < 3; attempt++) {
+			try {
+				return new Answer(this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode(), null);
+			}
+			catch (IOException ex) {
+				failure = ex;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return new Answer(-1, ex);
+			}
 		}
-		catch (IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
+		return new Answer(-1, failure);
+	}
+
+	private static void expect(Answer answer, String what) {
+		if (answer.status() < 200 || answer.status() >= 300) {
+			throw new IllegalStateException("RabbitMQ management API refused to " + what + " (" + answer + ")",
+					answer.failure());
 		}
 	}
 
-	private static void expect(int status, String what) {
-		if (status < 200 || status >= 300) {
-			throw new IllegalStateException("RabbitMQ management API refused to " + what + " (HTTP " + status + ")");
+	/** An HTTP status, or -1 and why no answer came. */
+	private record Answer(int status, @Nullable Exception failure) {
+
+		@Override
+		public String toString() {
+			return (this.failure != null) ? "no answer: " + this.failure : "HTTP " + this.status;
 		}
+
 	}
 
 	private static String encode(String segment) {
