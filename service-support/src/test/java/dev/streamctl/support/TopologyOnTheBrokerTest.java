@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.streamctl.common.test.RepositoryFiles;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
 import dev.streamctl.common.topology.DeploymentTopology;
@@ -97,12 +98,7 @@ class TopologyOnTheBrokerTest {
 	}
 
 	private static Path definitionsFile() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			if (Files.exists(dir.resolve("rabbitmq/definitions.json"))) {
-				return dir.resolve("rabbitmq/definitions.json");
-			}
-		}
-		throw new IllegalStateException("rabbitmq/definitions.json not found");
+		return RepositoryFiles.find("rabbitmq/definitions.json");
 	}
 
 	@Configuration(proxyBeanMethods = false)

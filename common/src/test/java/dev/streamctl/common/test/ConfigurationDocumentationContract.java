@@ -1,6 +1,5 @@
 package dev.streamctl.common.test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -75,16 +74,7 @@ public abstract class ConfigurationDocumentationContract {
 
 	/** {@code docs/configuration.md} of the repository the tests run in. */
 	private static Path page() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null) {
-			Path candidate = dir.resolve(ConfigurationDocumentationCheck.PAGE);
-			if (Files.isRegularFile(candidate)) {
-				return candidate;
-			}
-			dir = dir.getParent();
-		}
-		throw new IllegalStateException(
-				ConfigurationDocumentationCheck.PAGE + " not found above " + Path.of("").toAbsolutePath());
+		return RepositoryFiles.find(ConfigurationDocumentationCheck.PAGE);
 	}
 
 }

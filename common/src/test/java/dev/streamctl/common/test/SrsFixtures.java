@@ -22,15 +22,7 @@ public final class SrsFixtures {
 
 	/** {@code test-fixtures/srs/} of the repository the tests run in. */
 	public static Path directory() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null) {
-			Path candidate = dir.resolve("test-fixtures").resolve("srs");
-			if (Files.isDirectory(candidate)) {
-				return candidate;
-			}
-			dir = dir.getParent();
-		}
-		throw new IllegalStateException("test-fixtures/srs not found above " + Path.of("").toAbsolutePath());
+		return RepositoryFiles.find("test-fixtures/srs");
 	}
 
 	/** A fixture exactly as SRS sent it. */

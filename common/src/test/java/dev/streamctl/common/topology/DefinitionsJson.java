@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.streamctl.common.test.RepositoryFiles;
 import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
@@ -39,13 +40,7 @@ final class DefinitionsJson {
 	 * directory upwards.
 	 */
 	static Path file() {
-		for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-			Path file = dir.resolve("rabbitmq").resolve("definitions.json");
-			if (Files.exists(file)) {
-				return file;
-			}
-		}
-		throw new IllegalStateException("rabbitmq/definitions.json not found above " + Path.of("").toAbsolutePath());
+		return RepositoryFiles.find("rabbitmq/definitions.json");
 	}
 
 	static JsonNode read(Path file) {

@@ -2,10 +2,10 @@ package dev.streamctl.gateway.deploy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+
+import dev.streamctl.common.test.RepositoryFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,11 +20,7 @@ final class Scripts {
 	 * {@code docker-compose.yml}.
 	 */
 	static Path repositoryRoot() {
-		Path dir = Path.of("").toAbsolutePath();
-		while (dir != null && !Files.exists(dir.resolve("docker-compose.yml"))) {
-			dir = dir.getParent();
-		}
-		return Objects.requireNonNull(dir, "docker-compose.yml not found above the working directory");
+		return RepositoryFiles.find("docker-compose.yml").getParent();
 	}
 
 	/**
