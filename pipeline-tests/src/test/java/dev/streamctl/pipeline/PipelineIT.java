@@ -18,8 +18,7 @@ import dev.streamctl.common.test.ServiceProcess;
 import dev.streamctl.common.test.SrsFixtures;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
-import dev.streamctl.common.test.media.RtmpServer;
-import dev.streamctl.common.test.media.SyntheticStream;
+import dev.streamctl.common.test.media.LiveFlvSource;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
 import dev.streamctl.common.topology.StatusTopology;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +49,7 @@ class PipelineIT {
 
 	private final FakeSrsApi srs = new FakeSrsApi();
 
-	private final RtmpServer rtmp = new RtmpServer();
+	private final LiveFlvSource source = LiveFlvSource.testPattern();
 
 	private final List<AutoCloseable> running = new ArrayList<>();
 
@@ -66,7 +65,7 @@ class PipelineIT {
 		for (AutoCloseable closeable : this.running) {
 			closeable.close();
 		}
-		this.rtmp.close();
+		this.source.close();
 		this.store.close();
 		this.srs.close();
 		this.broker.deleteVhost(this.vhost);
@@ -83,11 +82,11 @@ class PipelineIT {
 						"GATEWAY_DELIVERY_SPOOL_DIRECTORY", this.work.resolve("spool").toString()));
 		ServiceProcess status = start("status-worker", Map.of("SRS_APIS", this.srs.url().toString()));
 		ServiceProcess thumbnailer = start("thumbnail-worker",
-				Map.of("THUMBNAIL_DIR", thumbnails.toString(), "THUMBNAIL_INPUT_URL", this.rtmp.urlTemplate(),
+				Map.of("THUMBNAIL_DIR", thumbnails.toString(), "THUMBNAIL_INPUT_URL", this.source.urlTemplate(),
 						"THUMBNAIL_INTERVAL", "2s", "SRS_APIS", this.srs.url().toString()));
 		List<String> answers = new ArrayList<>();
 
-		this.running.add(SyntheticStream.small(this.rtmp.url("live", this.key)));
+		this.source.publish("live", this.key);
 		this.srs.publish("live", this.key, "yl4n3ijj");
 		answers.add(gateway.post(hooks(), hook("on_connect.json")));
 		answers.add(gateway.post(hooks(), hook("on_publish.json")));
@@ -106,13 +105,15 @@ class PipelineIT {
 			.untilAsserted(() -> assertThat(Files.getLastModifiedTime(thumbnail)).isGreaterThan(first));
 
 		this.srs.unpublish("live", this.key);
+		this.source.unpublish("live", this.key);
 		answers.add(gateway.post(hooks(), hook("on_unpublish.json")));
 		answers.add(gateway.post(hooks(), hook("on_close.json")));
 
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(this.store.row(channelId)).containsEntry("is_on_live", false)
 				.containsEntry("last_status", "offline"));
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(capturesOf(this.key)).isZero());
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.source.readers("live", this.key)).isZero());
 		assertThat(thumbnail).exists();
 
 		String deadLetterHeaders = deadLetterAfterAWrongKey(gateway, channelId);
@@ -163,18 +164,6 @@ class PipelineIT {
 
 	private String hook(String fixture) {
 		return SrsFixtures.with(fixture, Map.of("stream", this.key, "param", "?token=" + this.token));
-	}
-
-	private static long capturesOf(String key) {
-		return ProcessHandle.allProcesses()
-			.filter(ProcessHandle::isAlive)
-			.filter(process -> process.info()
-				.arguments()
-				.map(args -> List.of(args).stream().anyMatch(arg -> arg.endsWith("/" + key)))
-				.orElse(false))
-			.filter(process -> process.info().command().map(command -> command.endsWith("ffmpeg")).orElse(false))
-			.filter(process -> process.info().arguments().map(args -> !List.of(args).contains("-re")).orElse(true))
-			.count();
 	}
 
 }

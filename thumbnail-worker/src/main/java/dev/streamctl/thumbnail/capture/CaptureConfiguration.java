@@ -1,12 +1,21 @@
 package dev.streamctl.thumbnail.capture;
 
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.streamctl.common.event.SrsSession;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.common.topology.QueueDefinition;
 import dev.streamctl.common.topology.ThumbnailTopology;
 import dev.streamctl.common.topology.Topology;
+import dev.streamctl.thumbnail.capture.decode.KeyframeDecoder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
@@ -21,6 +30,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class CaptureConfiguration {
 
+	private static final Logger log = LoggerFactory.getLogger(CaptureConfiguration.class);
+
 	/** Listener containers stop after the capture service has handed its jobs back. */
 	private static final int LISTENER_PHASE = Integer.MAX_VALUE - 1000;
 
@@ -30,6 +41,48 @@ class CaptureConfiguration {
 	@Bean
 	Topology eventTopology() {
 		return EventTopology.log(EventTopology.DEFAULT_LOG_RETENTION);
+	}
+
+	/**
+	 * The one HTTP client of every capture's reader: HTTP/1.1 (SRS's HTTP-FLV), no
+	 * redirects (a redirect could send the stream key elsewhere), connecting within the
+	 * header timeout.
+	 */
+	@Bean
+	HttpClient flvHttpClient(CaptureSettings settings) {
+		return HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.followRedirects(HttpClient.Redirect.NEVER)
+			.connectTimeout(settings.headerTimeout())
+			.build();
+	}
+
+	/** The decode threads shared by every capture; closed with the context. */
+	@Bean
+	DecodePool decodePool(CaptureSettings settings, ThumbnailFiles files, CaptureMetrics metrics, Clock clock,
+			MeterRegistry meters) {
+		int threads = DecodePool.threadsFor(settings.decodeThreads());
+		DecodePool pool = new DecodePool(threads, settings.interval(), files, metrics, clock,
+				() -> new KeyframeDecoder(settings.width(), settings.quality()));
+		Gauge.builder("thumbnail.decode.queue", pool, DecodePool::queued)
+			.description("Streams waiting for a decode thread, now or at their next interval")
+			.register(meters);
+		log.info("Decoding thumbnails on {} threads", threads);
+		return pool;
+	}
+
+	/** Stalls are logged by the capture; here they become events. */
+	@Bean
+	StallReports stallReports() {
+		return new StallReports() {
+			@Override
+			public void stalled(SrsSession session, Instant lastVideoAt) {
+			}
+
+			@Override
+			public void resumed(SrsSession session, Instant stalledAt) {
+			}
+		};
 	}
 
 	/** The durable pool queues. */

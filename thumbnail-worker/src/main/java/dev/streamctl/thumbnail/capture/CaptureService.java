@@ -1,6 +1,7 @@
 package dev.streamctl.thumbnail.capture;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,7 @@ import dev.streamctl.common.directory.DirectoryException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
-import dev.streamctl.common.srs.SrsApiException;
+import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import dev.streamctl.thumbnail.srs.SrsStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,12 +31,18 @@ import org.springframework.stereotype.Service;
 
 /**
  * This worker's captures, one per stream it holds the lock of. A job starts a capture
- * unless this worker already runs it (the job is a duplicate) or another worker does (the
- * job waits and retries, in case that capture is ending, then counts as a duplicate). An
- * unpublish no older than the capture's publish stops it and acknowledges its job; a
- * newer publish of the same stream is adopted. On shutdown every job is handed back to
- * the broker at once; when the broker connection is lost every capture stops, since its
- * lock and job went with the connection.
+ * unless this worker already runs it (the job is a duplicate), another worker does (the
+ * job waits and retries, in case that capture is ending, then counts as a duplicate), or
+ * the stream is over: SRS no longer lists it, or the job is older than {@code maxJobAge}
+ * and the store holds the channel as offline. Such a job is settled without a connection,
+ * so a backlog of ended streams costs one SRS read per second, whatever its size.
+ * <p>
+ * A capture belongs to the SRS session whose publish started it ({@link Sessions}): the
+ * unpublish of that session stops it, or hands it to a newer session of the stream; the
+ * end of any other session leaves it running. On shutdown every job is handed back to the
+ * broker at once; when the broker connection is lost every capture stops, since its lock
+ * and job went with the connection. Stops never wait for a capture's thread, so many
+ * finish together.
  */
 @Service
 public class CaptureService implements SmartLifecycle {
@@ -71,13 +78,14 @@ public class CaptureService implements SmartLifecycle {
 	@Autowired
 	CaptureService(ChannelDirectory directory, StreamLock lock, Settlement settlement, ThumbnailFiles files,
 			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
-			MeterRegistry meters, Clock clock) {
+			MeterRegistry meters, Clock clock, HttpClient client, DecodePool pool, StallReports stalls) {
 		this(directory, lock, settlement, files, metrics, settings, srs, scheduler, meters, clock,
-				(job, channel, streamGone) -> new Capture(job, channel, settings, files, metrics, streamGone::test));
+				(job, channel, liveness) -> new TapCapture(job, channel, new Sessions(job.event()), settings, client,
+						pool, metrics, stalls, liveness));
 	}
 
 	/**
-	 * @param clock the time stalls and thumbnail ages are measured at
+	 * @param clock the time thumbnail ages and stalls are measured at
 	 * @param captureFactory makes the capture of a job's stream
 	 */
 	CaptureService(ChannelDirectory directory, StreamLock lock, Settlement settlement, ThumbnailFiles files,
@@ -100,6 +108,9 @@ public class CaptureService implements SmartLifecycle {
 			.description("Age of the oldest thumbnail among the streams this worker captures")
 			.baseUnit("seconds")
 			.register(meters);
+		Gauge.builder("thumbnail.streams.stalled", this, CaptureService::stalledStreams)
+			.description("Streams this worker captures that sent no video for the stall time")
+			.register(meters);
 	}
 
 	/** A capture job arrived. */
@@ -108,7 +119,7 @@ public class CaptureService implements SmartLifecycle {
 		String key = event.session().stream().value();
 		StreamCapture running = this.captures.get(key);
 		if (running != null) {
-			running.adopt(event);
+			running.sessions().published(event);
 			if (!running.holdRedelivered(job)) {
 				this.settlement.ack(job, "duplicate");
 			}
@@ -117,6 +128,12 @@ public class CaptureService implements SmartLifecycle {
 		if (!this.settings.streamNamePattern().matcher(key).matches()) {
 			log.warn("Not capturing {}: its name is outside the allowed set", event.session().stream());
 			this.settlement.ack(job, "invalid");
+			return;
+		}
+		Liveness live = this.srs.liveness(event.session().app(), key);
+		if (live == Liveness.GONE) {
+			log.debug("Not capturing {}: SRS no longer lists it", event.session().stream());
+			this.settlement.ack(job, "ended");
 			return;
 		}
 		Optional<Channel> channel;
@@ -133,6 +150,12 @@ public class CaptureService implements SmartLifecycle {
 			this.settlement.ack(job, "unknown_channel");
 			return;
 		}
+		if (live == Liveness.UNKNOWN && !channel.get().live() && isOld(event)) {
+			log.debug("Not capturing {}: the job is older than {} and the channel is offline", event.session().stream(),
+					this.settings.maxJobAge());
+			this.settlement.ack(job, "stale");
+			return;
+		}
 		if (!this.lock.acquire(channel.get().publicName())) {
 			if (job.attempts() < this.settings.lockRetries()) {
 				this.settlement.retryLater(job);
@@ -142,7 +165,7 @@ public class CaptureService implements SmartLifecycle {
 			}
 			return;
 		}
-		StreamCapture capture = this.captureFactory.create(job, channel.get(), this::streamGone);
+		StreamCapture capture = this.captureFactory.create(job, channel.get(), this::liveness);
 		this.captures.put(key, capture);
 		capture.start();
 		this.metrics.job("started");
@@ -156,10 +179,16 @@ public class CaptureService implements SmartLifecycle {
 			return;
 		}
 		if (event instanceof StreamPublished published) {
-			capture.adopt(published);
+			capture.sessions().published(published);
 		}
-		else if (event instanceof StreamUnpublished && !event.occurredAt().isBefore(capture.session().occurredAt())) {
-			finish(capture, "stopped");
+		else if (event instanceof StreamUnpublished unpublished) {
+			switch (capture.sessions().unpublished(unpublished)) {
+				case STOP -> finish(capture, "stopped");
+				case HANDED_ON ->
+					log.info("The capture of {} goes on for the stream's newer session", event.session().stream());
+				case IGNORE ->
+					log.debug("Capture of {} goes on: the unpublish was of another session", event.session().stream());
+			}
 		}
 	}
 
@@ -177,6 +206,10 @@ public class CaptureService implements SmartLifecycle {
 
 	int activeCaptures() {
 		return this.captures.size();
+	}
+
+	private boolean isOld(StreamPublished event) {
+		return event.occurredAt().plus(this.settings.maxJobAge()).isBefore(this.clock.instant());
 	}
 
 	private void finish(StreamCapture capture, String outcome) {
@@ -199,13 +232,8 @@ public class CaptureService implements SmartLifecycle {
 		this.settlement.requeue(capture.job());
 	}
 
-	private boolean streamGone(StreamCapture capture) {
-		try {
-			return this.srs.isConfigured() && !this.srs.isPublishing(capture.session());
-		}
-		catch (SrsApiException ex) {
-			return false;
-		}
+	private Liveness liveness(StreamCapture capture) {
+		return this.srs.liveness(capture.session().session().app(), capture.session().session().stream().value());
 	}
 
 	/**
@@ -215,11 +243,12 @@ public class CaptureService implements SmartLifecycle {
 	void watch() {
 		Instant now = this.clock.instant();
 		for (StreamCapture capture : this.captures.values()) {
-			if (capture.gaveUp() || !capture.isRunning()) {
-				finish(capture, "given_up");
+			String ended = capture.endedBecause();
+			if (ended != null || !capture.isRunning()) {
+				finish(capture, (ended != null) ? ended : "given_up");
 			}
 			else {
-				capture.killIfStalled(now);
+				capture.watch(now);
 			}
 		}
 	}
@@ -233,6 +262,10 @@ public class CaptureService implements SmartLifecycle {
 			.mapToDouble(last -> Duration.between(last, now).toMillis() / 1000.0)
 			.max()
 			.orElse(0);
+	}
+
+	private double stalledStreams() {
+		return this.captures.values().stream().filter(StreamCapture::stalled).count();
 	}
 
 	private void deleteThumbnail(StreamCapture capture) {

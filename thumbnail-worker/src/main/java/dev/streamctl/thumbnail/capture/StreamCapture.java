@@ -1,28 +1,26 @@
 package dev.streamctl.thumbnail.capture;
 
 import java.time.Instant;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running capture of one stream as {@link CaptureService} sees it: {@link Capture}
- * supervising FFmpeg in the application, a scripted stand-in in unit tests.
+ * A running capture of one stream as {@link CaptureService} sees it: {@link TapCapture}
+ * reading SRS's HTTP-FLV in the application, a scripted stand-in in unit tests.
  */
 interface StreamCapture {
 
 	void start();
 
-	/** Stops the capture and waits for it. */
-	void stop();
-
 	/**
-	 * Follows a newer publish of the same stream (a reconnect); an older one changes
-	 * nothing.
+	 * Stops the capture without waiting for its thread: once this returns it writes no
+	 * thumbnail and sends no event any more, and its connection is closing.
 	 */
-	void adopt(StreamPublished newer);
+	void stop();
 
 	/**
 	 * Takes over a redelivery of its own job when the delivery it held is gone; answers
@@ -38,20 +36,28 @@ interface StreamCapture {
 	boolean isRunning();
 
 	/**
-	 * Whether it stopped restarting FFmpeg: too many failures in a row, or the stream is
-	 * gone.
+	 * Why it stopped on its own ({@code given_up}, {@code ended},
+	 * {@code unsupported_codec}), or null while it goes on.
 	 */
-	boolean gaveUp();
+	@Nullable String endedBecause();
 
-	/** Restarts FFmpeg when no frame came for the stall time before {@code now}. */
-	void killIfStalled(Instant now);
+	/** Checks, at the watchdog's tick, whether the stream stalled or resumed. */
+	void watch(Instant now);
+
+	/** Whether the stream is stalled now: no video for the stall time. */
+	boolean stalled();
 
 	CaptureJob job();
 
 	Channel channel();
 
-	/** The publish it captures: the job's, or a newer one it adopted. */
-	StreamPublished session();
+	/** The SRS sessions of the stream: the one the capture belongs to, and others. */
+	Sessions sessions();
+
+	/** The publish of the session the capture belongs to now. */
+	default StreamPublished session() {
+		return sessions().owner();
+	}
 
 	/** When the last thumbnail was written, or null. */
 	@Nullable Instant lastFrame();
@@ -62,9 +68,10 @@ interface StreamCapture {
 
 		/**
 		 * Makes the capture of the job's stream for the channel, not started yet.
-		 * @param streamGone asked after a failed run whether SRS still has the stream
+		 * @param liveness asked after a failed connection whether SRS still lists the
+		 * stream
 		 */
-		StreamCapture create(CaptureJob job, Channel channel, Predicate<StreamCapture> streamGone);
+		StreamCapture create(CaptureJob job, Channel channel, Function<StreamCapture, Liveness> liveness);
 
 	}
 

@@ -7,31 +7,37 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.directory.DirectoryUnavailableException;
+import dev.streamctl.common.event.EventSource;
+import dev.streamctl.common.event.SrsSession;
+import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.common.test.InMemoryChannelDirectory;
 import dev.streamctl.common.test.InMemoryChannelDirectory.Call;
 import dev.streamctl.common.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.thumbnail.srs.SrsStreams;
+import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The capture service's decisions about jobs and captures, built with its constructor
  * around an in-memory store, locks and SRS servers, a recording settlement and captures
- * that run no FFmpeg.
+ * that read nothing.
  */
 class CaptureServiceTest {
 
@@ -69,6 +75,7 @@ class CaptureServiceTest {
 	@BeforeEach
 	void setUp() {
 		this.service = service(true, this.srs.apis());
+		this.srs.publish(this.srsA, "live", this.key, "c1");
 	}
 
 	@Test
@@ -101,27 +108,113 @@ class CaptureServiceTest {
 	}
 
 	@Test
-	void followsAReconnectAndIgnoresTheUnpublishOfTheOldSession() {
-		this.service.requested(job(published(T0)));
-		StreamPublished reconnect = published(T0.plusSeconds(5));
-		this.service.requested(job(reconnect));
+	void keepsCapturingWhenARefusedSecondPublisherOfTheStreamCloses() {
+		StreamPublished first = published(T0);
+		this.service.requested(job(first));
+		StreamPublished refused = FixtureEvents.published(this.key, "c2", T0.plusSeconds(5));
+		this.service.requested(job(refused));
 
-		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.plusSeconds(4)));
+		this.service.observed(FixtureEvents.closedWithoutUnpublish(this.key, "c2", T0.plusSeconds(6)));
 
-		assertThat(onlyCapture().session()).isEqualTo(reconnect);
+		assertThat(onlyCapture().session()).isEqualTo(first);
 		assertThat(onlyCapture().stopped()).isFalse();
 		assertThat(this.settlement.hows()).containsExactly("ack duplicate");
 	}
 
 	@Test
-	void followsANewerPublishSeenOnTheControlQueue() {
+	void ignoresALateUnpublishOfAnEarlierSession() {
 		this.service.requested(job(published(T0)));
-		StreamPublished reconnect = published(T0.plusSeconds(5));
 
+		this.service.observed(FixtureEvents.unpublished(this.key, "c0", T0.plusSeconds(1)));
+
+		assertThat(onlyCapture().stopped()).isFalse();
+		assertThat(this.settlement.settled()).isEmpty();
+	}
+
+	@Test
+	void handsTheCaptureToAReconnectSeenBeforeTheOldSessionsUnpublish() {
+		this.service.requested(job(published(T0)));
+		StreamPublished reconnect = FixtureEvents.published(this.key, "c2", T0.plusSeconds(5));
 		this.service.observed(reconnect);
-		this.service.observed(published(T0.plusSeconds(1)));
+
+		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.plusSeconds(4)));
 
 		assertThat(onlyCapture().session()).isEqualTo(reconnect);
+		assertThat(onlyCapture().stopped()).isFalse();
+		this.service.observed(FixtureEvents.unpublished(this.key, "c2", T0.plusSeconds(9)));
+		assertThat(onlyCapture().stopped()).isTrue();
+		assertThat(this.settlement.hows()).containsExactly("ack stopped");
+	}
+
+	@Test
+	void stopsWhenTheReconcilerFindsTheStreamGone() {
+		this.service.requested(job(published(T0)));
+
+		this.service.observed(new StreamUnpublished(1, UUID.randomUUID(), T0.plusSeconds(30), EventSource.RECONCILER,
+				new SrsSession("", "", "", "", "", "live", StreamKey.of(this.key), "", ""),
+				StreamUnpublished.Reason.GONE));
+
+		assertThat(onlyCapture().stopped()).isTrue();
+		assertThat(this.settlement.hows()).containsExactly("ack stopped");
+	}
+
+	@Test
+	void settlesAJobOfAStreamSrsNoLongerListsWithoutALookupOrACapture() {
+		this.srs.unpublish(this.srsA, "live", this.key);
+
+		this.service.requested(job(published(T0)));
+
+		assertThat(this.settlement.hows()).containsExactly("ack ended");
+		assertThat(this.directory.lookups()).isZero();
+		assertThat(this.captures).isEmpty();
+		assertThat(this.lock.held()).isEmpty();
+	}
+
+	@Test
+	void settlesABacklogOfEndedStreamsWithOneSrsReadPerListingAge() {
+		CaptureService service = service(true, this.srs.apis(), Duration.ofHours(1));
+		this.srs.unpublish(this.srsA, "live", this.key);
+		int readsBefore = this.srs.reads();
+
+		for (int i = 0; i < 10_000; i++) {
+			service.requested(job(FixtureEvents.published(newKey(), "c" + i, T0)));
+		}
+
+		assertThat(this.settlement.hows()).hasSize(10_000).containsOnly("ack ended");
+		assertThat(this.srs.reads() - readsBefore).isEqualTo(1);
+		assertThat(this.directory.lookups()).isZero();
+		assertThat(this.captures).isEmpty();
+	}
+
+	@Test
+	void settlesAnOldJobOfAnOfflineChannelWhenSrsCannotSayWithoutACapture() {
+		CaptureService service = service(true, List.of());
+
+		service.requested(job(published(TestClock.START.minus(Duration.ofMinutes(3)))));
+
+		assertThat(this.settlement.hows()).containsExactly("ack stale");
+		assertThat(this.captures).isEmpty();
+		assertThat(this.lock.held()).isEmpty();
+	}
+
+	@Test
+	void capturesAnOldJobOfAChannelTheStoreHoldsLive() {
+		CaptureService service = service(true, List.of());
+		String liveKey = newKey();
+		this.directory.add(liveKey, true, null);
+
+		service.requested(job(FixtureEvents.published(liveKey, "c1", TestClock.START.minus(Duration.ofMinutes(3)))));
+
+		assertThat(onlyCapture().started()).isTrue();
+	}
+
+	@Test
+	void capturesAFreshJobOfAnOfflineChannelWhenSrsCannotSay() {
+		CaptureService service = service(true, List.of());
+
+		service.requested(job(published(TestClock.START.minusSeconds(5))));
+
+		assertThat(onlyCapture().started()).isTrue();
 	}
 
 	@Test
@@ -163,7 +256,10 @@ class CaptureServiceTest {
 
 	@Test
 	void acknowledgesAJobOfAStreamNoChannelHas() {
-		this.service.requested(job(FixtureEvents.published(newKey(), "c1", T0)));
+		String stranger = newKey();
+		this.srs.publish(this.srsA, "live", stranger, "c1");
+
+		this.service.requested(job(FixtureEvents.published(stranger, "c1", T0)));
 
 		assertThat(this.settlement.hows()).containsExactly("ack unknown_channel");
 		assertThat(this.lock.held()).isEmpty();
@@ -196,7 +292,7 @@ class CaptureServiceTest {
 		this.service.requested(job);
 		this.files.write(this.channel.publicName(), new byte[] { (byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9 });
 
-		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0));
+		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.plusSeconds(1)));
 
 		assertThat(onlyCapture().stopped()).isTrue();
 		assertThat(this.lock.held()).isEmpty();
@@ -218,16 +314,6 @@ class CaptureServiceTest {
 	}
 
 	@Test
-	void ignoresAnUnpublishOlderThanTheCapturedSession() {
-		this.service.requested(job(published(T0)));
-
-		this.service.observed(FixtureEvents.unpublished(this.key, "c1", T0.minusMillis(1)));
-
-		assertThat(onlyCapture().stopped()).isFalse();
-		assertThat(this.settlement.settled()).isEmpty();
-	}
-
-	@Test
 	void ignoresEventsOfStreamsItDoesNotCapture() {
 		this.service.requested(job(published(T0)));
 		String other = newKey();
@@ -244,6 +330,7 @@ class CaptureServiceTest {
 		String otherKey = newKey();
 		Channel other = this.directory.add(otherKey);
 		CaptureJob first = job(published(T0));
+		this.srs.publish(this.srsA, "live", otherKey, "c2");
 		CaptureJob second = job(FixtureEvents.published(otherKey, "c2", T0));
 		this.service.requested(first);
 		this.service.requested(second);
@@ -273,23 +360,16 @@ class CaptureServiceTest {
 	}
 
 	@Test
-	void finishesACaptureThatGaveUp() {
+	void finishesACaptureThatEndedOnItsOwnWithItsReason() {
 		CaptureJob job = job(published(T0));
 		this.service.requested(job);
-		onlyCapture().giveUp();
+		onlyCapture().endBecause("given_up");
 
 		this.service.watch();
 
 		assertThat(this.settlement.settled()).containsExactly(new RecordingSettlement.Settled("ack given_up", job));
 		assertThat(this.lock.releases()).containsExactly(this.channel.publicName());
 		assertThat(this.service.activeCaptures()).isZero();
-	}
-
-	@Test
-	void neverTakesACaptureThatIsNotStartedYetForEnded() {
-		this.service.requested(job(published(T0)));
-
-		assertThat(onlyCapture().real().isRunning()).isTrue();
 	}
 
 	@Test
@@ -311,18 +391,29 @@ class CaptureServiceTest {
 
 		this.service.watch();
 
-		assertThat(onlyCapture().stallChecks()).containsExactly(TestClock.START, TestClock.START.plusSeconds(1));
+		assertThat(onlyCapture().watched()).containsExactly(TestClock.START, TestClock.START.plusSeconds(1));
 		assertThat(this.settlement.settled()).isEmpty();
 	}
 
 	@Test
-	void takesAStreamSrsNoLongerListsForGone() {
+	void countsTheStalledStreamsOfItsCaptures() {
 		this.service.requested(job(published(T0)));
+		assertThat(this.meters.get("thumbnail.streams.stalled").gauge().value()).isZero();
 
-		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isTrue();
+		onlyCapture().stall(true);
 
-		this.srs.publish(this.srsA, "live", this.key, "c1");
-		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isFalse();
+		assertThat(this.meters.get("thumbnail.streams.stalled").gauge().value()).isEqualTo(1);
+		assertThat(onlyCapture().stopped()).as("a stall changes nothing else").isFalse();
+	}
+
+	@Test
+	void answersWhetherSrsStillListsTheStream() {
+		this.service.requested(job(published(T0)));
+		assertThat(onlyCapture().asksWhetherTheStreamIsLive()).isEqualTo(Liveness.LIVE);
+
+		this.srs.unpublish(this.srsA, "live", this.key);
+
+		assertThat(onlyCapture().asksWhetherTheStreamIsLive()).isEqualTo(Liveness.GONE);
 	}
 
 	@Test
@@ -330,15 +421,15 @@ class CaptureServiceTest {
 		this.service.requested(job(published(T0)));
 		this.srs.failWith(this.srsA, "connection refused");
 
-		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isFalse();
+		assertThat(onlyCapture().asksWhetherTheStreamIsLive()).isEqualTo(Liveness.UNKNOWN);
 	}
 
 	@Test
 	void neverTakesAStreamForGoneWithoutAnSrsApi() {
 		CaptureService service = service(true, List.of());
-		service.requested(job(published(T0)));
+		service.requested(job(published(TestClock.START)));
 
-		assertThat(onlyCapture().asksWhetherTheStreamIsGone()).isFalse();
+		assertThat(onlyCapture().asksWhetherTheStreamIsLive()).isEqualTo(Liveness.UNKNOWN);
 		assertThat(this.srs.reads()).isZero();
 	}
 
@@ -346,6 +437,7 @@ class CaptureServiceTest {
 	void reportsTheAgeOfTheOldestThumbnailOfItsCaptures() {
 		String otherKey = newKey();
 		this.directory.add(otherKey);
+		this.srs.publish(this.srsA, "live", otherKey, "c2");
 		this.service.requested(job(published(T0)));
 		this.service.requested(job(FixtureEvents.published(otherKey, "c2", T0)));
 		assertThat(oldestAge()).as("no thumbnail yet").isZero();
@@ -358,27 +450,27 @@ class CaptureServiceTest {
 	}
 
 	private CaptureService service(boolean keepLastThumbnail, List<URI> srsApis) {
+		return service(keepLastThumbnail, srsApis, Duration.ZERO);
+	}
+
+	private CaptureService service(boolean keepLastThumbnail, List<URI> srsApis, Duration listingMaxAge) {
 		CaptureSettings settings = new CaptureSettings(this.thumbnails, Duration.ofSeconds(10), 320, 5,
-				"rtmp://srs:1935/{app}/{stream}", 16, "ffmpeg", Duration.ofMillis(1500), 5_000_000, 3,
-				Duration.ofSeconds(1), Duration.ofSeconds(30), 5, keepLastThumbnail, LOCK_RETRIES,
-				Pattern.compile("[A-Za-z0-9._-]{1,255}"), true);
+				"http://srs:8080/{app}/{stream}.flv", 16, 1, DataSize.ofMegabytes(4), Duration.ofSeconds(3),
+				Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(30), 5,
+				keepLastThumbnail, LOCK_RETRIES, Pattern.compile("[A-Za-z0-9._-]{1,255}"), Duration.ofMinutes(2));
 		ThumbnailFiles files = new ThumbnailFiles(settings);
 		this.files = files;
 		// never started: the tests call watch() themselves
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		CaptureMetrics metrics = new CaptureMetrics(this.meters);
 		return new CaptureService(this.directory, this.lock, this.settlement, files, metrics, settings,
-				new SrsStreams(srsApis, this.srs::streams), scheduler, this.meters, this.clock,
-				(job, channel, streamGone) -> capture(
-						new Capture(job, channel, settings, files, metrics, streamGone::test), streamGone));
+				new SrsStreams(srsApis, this.srs::streams, listingMaxAge, System::nanoTime), scheduler, this.meters,
+				this.clock, this::capture);
 	}
 
-	/**
-	 * The capture the service starts: one that runs no FFmpeg, following its job as a
-	 * real one does.
-	 */
-	private StreamCapture capture(Capture real, Predicate<StreamCapture> streamGone) {
-		ScriptedCapture capture = new ScriptedCapture(real, streamGone);
+	/** The capture the service starts: one that reads nothing. */
+	private StreamCapture capture(CaptureJob job, Channel channel, Function<StreamCapture, Liveness> liveness) {
+		ScriptedCapture capture = new ScriptedCapture(job, channel, liveness);
 		this.captures.add(capture);
 		return capture;
 	}

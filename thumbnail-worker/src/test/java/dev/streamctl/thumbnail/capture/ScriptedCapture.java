@@ -3,24 +3,28 @@ package dev.streamctl.thumbnail.capture;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import dev.streamctl.common.directory.Channel;
-import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A capture that runs no FFmpeg: a real {@link Capture}, never started, decides which job
- * and session it follows, and the test says when it writes a frame, gives up or ends. It
- * remembers being started and stopped, and every stall check.
+ * A capture that reads nothing: the test says when it writes a frame, stalls, gives up or
+ * ends. It follows its job and sessions as a real one does, and remembers being started
+ * and stopped, and every watchdog tick.
  */
 final class ScriptedCapture implements StreamCapture {
 
-	private final Capture capture;
+	private CaptureJob job;
 
-	private final Predicate<StreamCapture> streamGone;
+	private final Channel channel;
 
-	private final List<Instant> stallChecks = new ArrayList<>();
+	private final Sessions sessions;
+
+	private final Function<StreamCapture, Liveness> liveness;
+
+	private final List<Instant> watched = new ArrayList<>();
 
 	private @Nullable Instant lastFrame;
 
@@ -31,19 +35,15 @@ final class ScriptedCapture implements StreamCapture {
 	/** As a real capture: registered but not started yet counts as running. */
 	private boolean running = true;
 
-	private boolean gaveUp;
+	private @Nullable String endedBecause;
 
-	ScriptedCapture(Capture capture, Predicate<StreamCapture> streamGone) {
-		this.capture = capture;
-		this.streamGone = streamGone;
-	}
+	private boolean stalled;
 
-	/**
-	 * The real, never-started capture that decides which job and session this one
-	 * follows.
-	 */
-	Capture real() {
-		return this.capture;
+	ScriptedCapture(CaptureJob job, Channel channel, Function<StreamCapture, Liveness> liveness) {
+		this.job = job;
+		this.channel = channel;
+		this.sessions = new Sessions(job.event());
+		this.liveness = liveness;
 	}
 
 	@Override
@@ -59,13 +59,12 @@ final class ScriptedCapture implements StreamCapture {
 	}
 
 	@Override
-	public void adopt(StreamPublished newer) {
-		this.capture.adopt(newer);
-	}
-
-	@Override
 	public boolean holdRedelivered(CaptureJob redelivered) {
-		return this.capture.holdRedelivered(redelivered);
+		if (this.job.channel().isOpen()) {
+			return false;
+		}
+		this.job = redelivered;
+		return true;
 	}
 
 	@Override
@@ -74,28 +73,33 @@ final class ScriptedCapture implements StreamCapture {
 	}
 
 	@Override
-	public boolean gaveUp() {
-		return this.gaveUp;
+	public @Nullable String endedBecause() {
+		return this.endedBecause;
 	}
 
 	@Override
-	public void killIfStalled(Instant now) {
-		this.stallChecks.add(now);
+	public void watch(Instant now) {
+		this.watched.add(now);
+	}
+
+	@Override
+	public boolean stalled() {
+		return this.stalled;
 	}
 
 	@Override
 	public CaptureJob job() {
-		return this.capture.job();
+		return this.job;
 	}
 
 	@Override
 	public Channel channel() {
-		return this.capture.channel();
+		return this.channel;
 	}
 
 	@Override
-	public StreamPublished session() {
-		return this.capture.session();
+	public Sessions sessions() {
+		return this.sessions;
 	}
 
 	@Override
@@ -108,19 +112,23 @@ final class ScriptedCapture implements StreamCapture {
 		this.lastFrame = at;
 	}
 
-	/** Failed too often, or found the stream gone: it stops restarting FFmpeg. */
-	void giveUp() {
-		this.gaveUp = true;
+	/** It stopped on its own, for this reason (given_up, ended, ...). */
+	void endBecause(String reason) {
+		this.endedBecause = reason;
 	}
 
-	/** Its supervision ended without giving up (its thread died). */
+	/** Its thread died without saying why. */
 	void end() {
 		this.running = false;
 	}
 
-	/** What the capture asks the service after a failed run. */
-	boolean asksWhetherTheStreamIsGone() {
-		return this.streamGone.test(this);
+	void stall(boolean stalled) {
+		this.stalled = stalled;
+	}
+
+	/** What the capture asks the service after a failed read. */
+	Liveness asksWhetherTheStreamIsLive() {
+		return this.liveness.apply(this);
 	}
 
 	boolean started() {
@@ -131,8 +139,8 @@ final class ScriptedCapture implements StreamCapture {
 		return this.stopped;
 	}
 
-	List<Instant> stallChecks() {
-		return List.copyOf(this.stallChecks);
+	List<Instant> watched() {
+		return List.copyOf(this.watched);
 	}
 
 }

@@ -18,10 +18,9 @@ import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.common.test.ServiceProcess;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
-import dev.streamctl.common.test.media.RtmpServer;
-import dev.streamctl.common.test.media.SyntheticStream;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
 import dev.streamctl.common.topology.ThumbnailTopology;
+import dev.streamctl.common.test.media.LiveFlvSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +30,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The pool as a deployment runs it: packaged workers as real processes sharing one
- * thumbnail directory. A worker at capacity leaves a stream waiting until a worker is
- * added; a worker killed with SIGKILL leaves no FFmpeg behind and its capture resumes on
- * another; a worker stopped with SIGTERM hands its captures over at once; through all of
- * it each stream has exactly one capture.
+ * thumbnail directory, reading a live HTTP-FLV source. A worker at capacity leaves a
+ * stream waiting until a worker is added; a worker killed with SIGKILL has its capture
+ * resume on another; a worker stopped with SIGTERM hands its captures over at once;
+ * through all of it each stream has exactly one reader.
  */
 class ThumbnailPoolIT {
 
@@ -48,11 +47,9 @@ class ThumbnailPoolIT {
 
 	private final FakeSrsApi srs = new FakeSrsApi();
 
-	private final RtmpServer rtmp = new RtmpServer();
+	private final LiveFlvSource source = LiveFlvSource.testPattern();
 
 	private final List<ServiceProcess> workers = new ArrayList<>();
-
-	private final List<SyntheticStream> streams = new ArrayList<>();
 
 	@TempDir
 	Path work;
@@ -60,8 +57,7 @@ class ThumbnailPoolIT {
 	@AfterEach
 	void tearDown() {
 		this.workers.forEach(ServiceProcess::close);
-		this.streams.forEach(SyntheticStream::close);
-		this.rtmp.close();
+		this.source.close();
 		this.store.close();
 		this.srs.close();
 		this.broker.deleteVhost(this.vhost);
@@ -85,15 +81,16 @@ class ThumbnailPoolIT {
 			awaitRefreshed(thumbnails, second);
 
 			a.kill();
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(RunningCaptures.orphaned()).isZero());
 			awaitRefreshed(thumbnails, first);
 
 			start("c", 2, thumbnails);
 			b.terminate();
 			awaitRefreshed(thumbnails, first);
 			awaitRefreshed(thumbnails, second);
-			assertThat(RunningCaptures.of(first)).isEqualTo(1);
-			assertThat(RunningCaptures.of(second)).isEqualTo(1);
+			await().untilAsserted(() -> {
+				assertThat(this.source.readers("live", first)).isEqualTo(1);
+				assertThat(this.source.readers("live", second)).isEqualTo(1);
+			});
 		}
 	}
 
@@ -101,7 +98,7 @@ class ThumbnailPoolIT {
 		String key = "p" + UUID.randomUUID().toString().replace("-", "");
 		this.store.addChannel(key);
 		this.srs.publish("live", key, "c");
-		this.streams.add(SyntheticStream.small(this.rtmp.url("live", key)));
+		this.source.publish("live", key);
 		return key;
 	}
 
@@ -124,7 +121,7 @@ class ThumbnailPoolIT {
 		ServiceProcess worker = ServiceProcess.start(JAR, this.broker, this.vhost,
 				Map.of("SUPABASE_URL", this.store.url(), "SUPABASE_KEY", FakePostgrest.SERVICE_KEY, "SRS_APIS",
 						this.srs.url().toString(), "THUMBNAIL_DIR", thumbnails.toString(), "THUMBNAIL_INPUT_URL",
-						this.rtmp.urlTemplate(), "THUMBNAIL_INTERVAL", "2s", "THUMBNAIL_MAX_CAPTURES",
+						this.source.urlTemplate(), "THUMBNAIL_INTERVAL", "2s", "THUMBNAIL_MAX_CAPTURES",
 						String.valueOf(maxCaptures)),
 				this.work.resolve(name + ".log"));
 		this.workers.add(worker);

@@ -1,10 +1,10 @@
 package dev.streamctl.thumbnail.capture;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -15,13 +15,13 @@ import javax.imageio.ImageIO;
 
 import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.test.FakeSrsApi;
 import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.test.TestRabbit;
-import dev.streamctl.common.test.media.RtmpServer;
-import dev.streamctl.common.test.media.SyntheticStream;
 import dev.streamctl.common.test.postgrest.FakePostgrest;
+import dev.streamctl.common.test.media.LiveFlvSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,12 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The thumbnail worker with real FFmpeg, a real RTMP server, the real broker and the fake
- * store.
+ * The thumbnail worker with a live HTTP-FLV source that answers as SRS does, the real
+ * broker, the fake store and a fake SRS API.
  */
 @DirtiesContext
 @SpringBootTest(properties = { "thumbnail.interval=2s", "thumbnail.lock-retries=1", "thumbnail.restart-backoff=200ms",
-		"thumbnail.max-failures=3" })
+		"thumbnail.max-failures=3", "thumbnail.stall-timeout=1500ms", "thumbnail.header-timeout=1s",
+		"srs.listing-max-age=0s" })
 class ThumbnailWorkerIntegrationTest {
 
 	private static final TestBroker broker = TestBroker.get();
@@ -55,7 +56,7 @@ class ThumbnailWorkerIntegrationTest {
 
 	private static final FakeSrsApi srs = new FakeSrsApi();
 
-	private static final RtmpServer rtmp = new RtmpServer();
+	private static final LiveFlvSource source = LiveFlvSource.testPattern();
 
 	@TempDir
 	static Path thumbnails;
@@ -67,12 +68,12 @@ class ThumbnailWorkerIntegrationTest {
 		registry.add("supabase.key", () -> FakePostgrest.SERVICE_KEY);
 		registry.add("srs.apis", () -> srs.url().toString());
 		registry.add("thumbnail.directory", () -> thumbnails.toString());
-		registry.add("thumbnail.input-url", rtmp::urlTemplate);
+		registry.add("thumbnail.input-url", source::urlTemplate);
 	}
 
 	@AfterAll
 	static void tearDown() {
-		rtmp.close();
+		source.close();
 		store.close();
 		srs.close();
 	}
@@ -86,8 +87,6 @@ class ThumbnailWorkerIntegrationTest {
 
 	private Path thumbnail;
 
-	private SyntheticStream stream;
-
 	@BeforeEach
 	void setUp() {
 		this.rabbit = new TestRabbit(broker, vhost);
@@ -99,9 +98,7 @@ class ThumbnailWorkerIntegrationTest {
 
 	@AfterEach
 	void tearDownStream() {
-		if (this.stream != null) {
-			this.stream.close();
-		}
+		source.unpublish("live", this.key);
 		srs.unpublish("live", this.key);
 		this.rabbit.close();
 	}
@@ -117,13 +114,16 @@ class ThumbnailWorkerIntegrationTest {
 			assertThat(Arrays.copyOfRange(jpeg, 0, 2)).as("starts with SOI").containsExactly(0xFF, 0xD8);
 			assertThat(Arrays.copyOfRange(jpeg, jpeg.length - 2, jpeg.length)).as("ends with EOI")
 				.containsExactly(0xFF, 0xD9);
-			assertThat(ImageIO.read(new ByteArrayInputStream(jpeg)).getWidth()).isEqualTo(320);
+			BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
+			assertThat(image.getWidth()).isEqualTo(320);
+			assertThat(image.getHeight()).as("the aspect ratio of 320x180").isEqualTo(180);
 			versions.add(Files.getLastModifiedTime(this.thumbnail));
 			assertThat(versions).hasSizeGreaterThanOrEqualTo(3);
 		});
 		try (var files = Files.list(thumbnails)) {
 			assertThat(files.map(path -> path.getFileName().toString())).noneMatch(name -> name.contains(this.key));
 		}
+		assertThat(source.readers("live", this.key)).as("one connection, no process").isEqualTo(1);
 	}
 
 	@Test
@@ -136,60 +136,108 @@ class ThumbnailWorkerIntegrationTest {
 		this.rabbit.publish(FixtureEvents.published(this.key, "c1", Instant.now()));
 
 		await().untilAsserted(() -> assertThat(jobs("duplicate")).isEqualTo(duplicates + 2));
-		// a second capture would stay; the quick first-image run hands over to the
-		// capture within milliseconds
-		await().untilAsserted(() -> assertThat(RunningCaptures.of(this.key)).isEqualTo(1));
+		assertThat(source.requests("live", this.key)).isEqualTo(1);
 	}
 
 	@Test
-	void stopsOnUnpublishAndKeepsTheLastThumbnail() {
+	void stopsOnTheUnpublishOfItsSessionAndKeepsTheLastThumbnail() {
 		goLive();
 		await().untilAsserted(() -> assertThat(this.thumbnail).exists());
 
 		this.rabbit.publish(FixtureEvents.unpublished(this.key, "c1", Instant.now()));
 
-		await().untilAsserted(() -> assertThat(RunningCaptures.of(this.key)).isZero());
+		await().untilAsserted(() -> assertThat(source.readers("live", this.key)).isZero());
 		assertThat(this.thumbnail).exists();
 	}
 
 	@Test
-	void restartsAStalledCaptureAndGivesUpOnceSrsNoLongerListsTheStream() throws Exception {
+	void keepsCapturingWhenARefusedSecondPublisherCloses() throws Exception {
 		goLive();
 		await().untilAsserted(() -> assertThat(this.thumbnail).exists());
-		double restarts = this.meters.get("thumbnail.captures.restarts").counter().count();
+		double duplicates = jobs("duplicate");
 
-		this.stream.close();
-		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(this.meters.get("thumbnail.captures.restarts").counter().count())
-				.isGreaterThan(restarts));
+		this.rabbit.publish(FixtureEvents.published(this.key, "c2", Instant.now()));
+		await().untilAsserted(() -> assertThat(jobs("duplicate")).isEqualTo(duplicates + 1));
+		this.rabbit.publish(FixtureEvents.closedWithoutUnpublish(this.key, "c2", Instant.now()));
+
+		FileTime before = Files.getLastModifiedTime(this.thumbnail);
+		await().untilAsserted(() -> assertThat(Files.getLastModifiedTime(this.thumbnail)).isGreaterThan(before));
+		assertThat(source.readers("live", this.key)).isEqualTo(1);
+	}
+
+	@Test
+	void readsAgainWhenTheResponseEndsAndEndsOnceSrsNoLongerListsTheStream() throws Exception {
+		goLive();
+		await().untilAsserted(() -> assertThat(this.thumbnail).exists());
+		double ended = jobs("ended");
+
+		source.unpublish("live", this.key);
+		source.publish("live", this.key);
+		await().untilAsserted(() -> assertThat(source.requests("live", this.key)).isGreaterThanOrEqualTo(2));
 		FileTime beforeReturn = Files.getLastModifiedTime(this.thumbnail);
-		this.stream = SyntheticStream.small(rtmp.url("live", this.key));
-		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(Files.getLastModifiedTime(this.thumbnail)).isGreaterThan(beforeReturn));
+		await().untilAsserted(() -> assertThat(Files.getLastModifiedTime(this.thumbnail)).isGreaterThan(beforeReturn));
 
+		source.unpublish("live", this.key);
 		srs.unpublish("live", this.key);
-		this.stream.close();
-		this.stream = null;
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-			assertThat(RunningCaptures.of(this.key)).isZero();
-			assertThat(jobs("given_up")).isPositive();
+		await().untilAsserted(() -> {
+			assertThat(source.readers("live", this.key)).isZero();
+			assertThat(jobs("ended")).isEqualTo(ended + 1);
 		});
+	}
+
+	@Test
+	void aReaderThatConnectsBeforeTheStreamStartsGetsItsFirstThumbnailOnceItDoes() {
+		srs.publish("live", this.key, "c1");
+		this.rabbit.publish(FixtureEvents.published(this.key, "c1", Instant.now()));
+		await().untilAsserted(() -> assertThat(source.readers("live", this.key)).isEqualTo(1));
+
+		source.publish("live", this.key);
+
+		await().untilAsserted(() -> assertThat(this.thumbnail).exists());
+	}
+
+	@Test
+	void reportsAStreamThatStallsAndResumesAndChangesNothingElse() throws Exception {
+		goLive();
+		await().untilAsserted(() -> assertThat(this.thumbnail).exists());
+
+		source.stall("live", this.key, true);
+		await().untilAsserted(() -> assertThat(gauge("thumbnail.streams.stalled")).isEqualTo(1));
+		assertThat(source.readers("live", this.key)).isEqualTo(1);
+
+		source.stall("live", this.key, false);
+		await().untilAsserted(() -> assertThat(gauge("thumbnail.streams.stalled")).isZero());
+		FileTime before = Files.getLastModifiedTime(this.thumbnail);
+		await().untilAsserted(() -> assertThat(Files.getLastModifiedTime(this.thumbnail)).isGreaterThan(before));
+	}
+
+	@Test
+	void settlesAJobOfAStreamSrsNoLongerListsWithoutConnecting() {
+		double ended = jobs("ended");
+		int requests = source.requests();
+
+		this.rabbit.publish(FixtureEvents.published(this.key, "c1", Instant.now()));
+
+		await().untilAsserted(() -> assertThat(jobs("ended")).isEqualTo(ended + 1));
+		assertThat(source.requests()).isEqualTo(requests);
 	}
 
 	@Test
 	void capturesNothingForAnUnknownChannel() {
 		double unknown = jobs("unknown_channel");
+		String stranger = "nochannel" + UUID.randomUUID().toString().replace("-", "");
+		srs.publish("live", stranger, "c1");
 
-		this.rabbit.publish(FixtureEvents.published("nochannel" + UUID.randomUUID().toString().replace("-", ""), "c1",
-				Instant.now()));
+		this.rabbit.publish(FixtureEvents.published(stranger, "c1", Instant.now()));
 
 		await().untilAsserted(() -> assertThat(jobs("unknown_channel")).isEqualTo(unknown + 1));
+		srs.unpublish("live", stranger);
 	}
 
-	private dev.streamctl.common.event.StreamPublished goLive() {
-		this.stream = SyntheticStream.small(rtmp.url("live", this.key));
+	private StreamPublished goLive() {
+		source.publish("live", this.key);
 		srs.publish("live", this.key, "c1");
-		var published = FixtureEvents.published(this.key, "c1", Instant.now());
+		StreamPublished published = FixtureEvents.published(this.key, "c1", Instant.now());
 		this.rabbit.publish(published);
 		return published;
 	}
@@ -197,6 +245,10 @@ class ThumbnailWorkerIntegrationTest {
 	private double jobs(String outcome) {
 		var counter = this.meters.find("thumbnail.jobs").tag("outcome", outcome).counter();
 		return (counter == null) ? 0 : counter.count();
+	}
+
+	private double gauge(String name) {
+		return this.meters.get(name).gauge().value();
 	}
 
 }

@@ -9,10 +9,10 @@ import java.util.Locale;
  * @param reason what happened
  * @param detail the particulars for people, e.g. the status code or the tap's reason
  */
-record FlvReadOutcome(Reason reason, String detail) {
+public record FlvReadOutcome(Reason reason, String detail) {
 
 	/** What happened, and what the caller should do about it. */
-	enum Reason {
+	public enum Reason {
 
 		/**
 		 * No response headers within the header timeout: SRS holds the request of a
@@ -52,7 +52,7 @@ record FlvReadOutcome(Reason reason, String detail) {
 		CLOSED;
 
 		/** The reason as a metric tag value, e.g. {@code no_headers}. */
-		String tag() {
+		public String tag() {
 			return name().toLowerCase(Locale.ROOT);
 		}
 

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * the listener must return quickly. {@link #close()} and every query are safe from any
  * thread.
  */
-final class FlvReader implements AutoCloseable {
+public final class FlvReader implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(FlvReader.class);
 
@@ -60,9 +60,9 @@ final class FlvReader implements AutoCloseable {
 	 * @param videoTimeout the longest wait for the first video tag after the headers
 	 * @param maxKeyframeBytes the tap's keyframe cap
 	 */
-	record Settings(Duration headerTimeout, Duration videoTimeout, int maxKeyframeBytes) {
+	public record Settings(Duration headerTimeout, Duration videoTimeout, int maxKeyframeBytes) {
 
-		Settings {
+		public Settings {
 			requirePositive(headerTimeout, "headerTimeout");
 			requirePositive(videoTimeout, "videoTimeout");
 			if (maxKeyframeBytes < 1) {
@@ -112,7 +112,7 @@ final class FlvReader implements AutoCloseable {
 	 * @param settings the timeouts and the keyframe cap
 	 * @param listener told what the tap reports, on the client's threads
 	 */
-	FlvReader(HttpClient client, URI url, StreamKey stream, Settings settings, FlvTap.Listener listener) {
+	public FlvReader(HttpClient client, URI url, StreamKey stream, Settings settings, FlvTap.Listener listener) {
 		this.client = client;
 		this.url = url;
 		this.stream = stream;
@@ -129,7 +129,7 @@ final class FlvReader implements AutoCloseable {
 	 * @return why the read stopped
 	 * @throws IllegalStateException when called a second time
 	 */
-	FlvReadOutcome read() {
+	public FlvReadOutcome read() {
 		if (!this.started.compareAndSet(false, true)) {
 			throw new IllegalStateException("a reader reads once; " + this.label + " needs a new reader");
 		}
@@ -178,27 +178,27 @@ final class FlvReader implements AutoCloseable {
 	}
 
 	/** The newest complete keyframe kept, or null before the first. */
-	@Nullable Keyframe keyframe() {
+	public @Nullable Keyframe keyframe() {
 		return this.tap.keyframe();
 	}
 
 	/** {@code System.nanoTime()} when the last video tag arrived, if any did. */
-	OptionalLong lastVideoTagNanos() {
+	public OptionalLong lastVideoTagNanos() {
 		return this.tap.lastVideoTagNanos();
 	}
 
 	/** Bytes of the body received. */
-	long bytesRead() {
+	public long bytesRead() {
 		return this.tap.bytesRead();
 	}
 
 	/** Bytes of media the tap holds (see {@link FlvTap#retainedBytes()}). */
-	long retainedBytes() {
+	public long retainedBytes() {
 		return this.tap.retainedBytes();
 	}
 
 	/** The URL with the stream key masked, for log lines. */
-	String label() {
+	public String label() {
 		return this.label;
 	}
 

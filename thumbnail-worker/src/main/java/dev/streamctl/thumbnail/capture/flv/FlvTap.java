@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * Threading: {@code feed} is called by one thread at a time, which also runs the
  * {@link Listener}; every query is safe from any thread.
  */
-final class FlvTap {
+public final class FlvTap {
 
 	/** The largest AVC sequence header accepted (a real one has tens of bytes). */
 	static final int MAX_CODEC_CONFIGURATION_BYTES = 64 * 1024;
@@ -84,7 +84,7 @@ final class FlvTap {
 	}
 
 	/** Why a keyframe was not kept. */
-	enum DropReason {
+	public enum DropReason {
 
 		/** Larger than the tap's keyframe cap; its bytes were skipped. */
 		TOO_LARGE,
@@ -101,7 +101,7 @@ final class FlvTap {
 	 * What a tap reports as it happens, on the feeding thread, for log lines and metrics.
 	 * Implementations must not throw and should return quickly.
 	 */
-	interface Listener {
+	public interface Listener {
 
 		/** A newer complete keyframe is available from {@link FlvTap#keyframe()}. */
 		default void keyframe(Keyframe keyframe) {

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.streamctl.common.test.SrsFixtures;
-import dev.streamctl.thumbnail.capture.flv.FlvTags.Tag;
+import dev.streamctl.common.test.media.FlvTags;
+import dev.streamctl.common.test.media.FlvTags.Tag;
 
 /**
  * An HTTP-FLV source on a plain server socket that answers as SRS 6.0.157 did in

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import dev.streamctl.thumbnail.capture.flv.FlvTags.Tag;
+import dev.streamctl.common.test.media.FlvTags;
+import dev.streamctl.common.test.media.FlvTags.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,4 @@
-package dev.streamctl.thumbnail.capture.flv;
+package dev.streamctl.common.test.media;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,18 +10,18 @@ import java.util.List;
 import dev.streamctl.common.test.SrsFixtures;
 
 /**
- * A minimal FLV reader for the tests, independent of {@link FlvTap}: the complete tags of
- * a whole FLV file, with where each starts.
+ * A minimal FLV reader for the tests, independent of the thumbnail worker's FLV parser:
+ * the complete tags of a whole FLV file, with where each starts.
  */
-final class FlvTags {
+public final class FlvTags {
 
-	static final int HEADER_AND_FIRST_PREVIOUS_TAG_SIZE = 13;
+	public static final int HEADER_AND_FIRST_PREVIOUS_TAG_SIZE = 13;
 
 	private FlvTags() {
 	}
 
 	/** The captured SRS 6 HTTP-FLV join (see {@code test-fixtures/srs/README.md}). */
-	static byte[] srsJoin() {
+	public static byte[] srsJoin() {
 		try {
 			return Files.readAllBytes(SrsFixtures.directory().resolve("http-flv/srs_http_flv_join.flv"));
 		}
@@ -31,7 +31,7 @@ final class FlvTags {
 	}
 
 	/** The tags of {@code flv} that are complete, PreviousTagSize included. */
-	static List<Tag> of(byte[] flv) {
+	public static List<Tag> of(byte[] flv) {
 		List<Tag> tags = new ArrayList<>();
 		int offset = HEADER_AND_FIRST_PREVIOUS_TAG_SIZE;
 		while (offset + 11 <= flv.length) {
@@ -46,44 +46,44 @@ final class FlvTags {
 		return tags;
 	}
 
-	static int u24(byte[] bytes, int offset) {
+	public static int u24(byte[] bytes, int offset) {
 		return ((bytes[offset] & 0xFF) << 16) | ((bytes[offset + 1] & 0xFF) << 8) | (bytes[offset + 2] & 0xFF);
 	}
 
 	/** One tag of a file; {@code offset} is where its 11-byte header starts. */
-	record Tag(byte[] file, int offset, int type, int dataSize, int timestamp) {
+	public record Tag(byte[] file, int offset, int type, int dataSize, int timestamp) {
 
-		int end() {
+		public int end() {
 			return this.offset + 11 + this.dataSize + 4;
 		}
 
-		byte[] data() {
+		public byte[] data() {
 			return Arrays.copyOfRange(this.file, this.offset + 11, this.offset + 11 + this.dataSize);
 		}
 
 		/** The whole tag: header, data and PreviousTagSize. */
-		byte[] bytes() {
+		public byte[] bytes() {
 			return Arrays.copyOfRange(this.file, this.offset, end());
 		}
 
-		boolean isAudio() {
+		public boolean isAudio() {
 			return this.type == 8;
 		}
 
-		boolean isAvcSequenceHeader() {
+		public boolean isAvcSequenceHeader() {
 			return this.type == 9 && (this.file[this.offset + 11] & 0x0F) == 7 && this.file[this.offset + 12] == 0;
 		}
 
-		boolean isAvcKeyframe() {
+		public boolean isAvcKeyframe() {
 			return this.type == 9 && (this.file[this.offset + 11] & 0xFF) == 0x17 && this.file[this.offset + 12] == 1;
 		}
 
-		int compositionTime() {
+		public int compositionTime() {
 			return (u24(this.file, this.offset + 13) << 8) >> 8;
 		}
 
 		/** The data after the 5-byte AVC video header. */
-		byte[] avcPayload() {
+		public byte[] avcPayload() {
 			return Arrays.copyOfRange(this.file, this.offset + 16, this.offset + 11 + this.dataSize);
 		}
 

@@ -1,4 +1,0 @@
-@NullMarked
-package dev.streamctl.thumbnail.capture.ffmpeg;
-
-import org.jspecify.annotations.NullMarked;
