@@ -35,9 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SRS the same URLs with {@code ?secret=${HOOK_SECRET}} and the gateway the same
  * {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure rules
  * hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not
- * public). It also holds the deployment to what it needs: pinned images (an SRS 6 release
- * that reads every override given to it), health checks that mean ready, nginx that
- * starts without IPv6, and image builds that cache their dependencies.
+ * public). The thumbnail worker reads SRS's HTTP-FLV remux at the URL compose gives it,
+ * and that port, whose URLs carry stream keys, is never published. It also holds the
+ * deployment to what it needs: pinned images (an SRS 6 release that reads every override
+ * given to it), health checks that mean ready, nginx that starts without IPv6, image
+ * builds that cache their dependencies, and a thumbnail image with no FFmpeg package that
+ * carries the FFmpeg natives of its own platform.
  */
 class DeploymentFilesTest {
 
@@ -50,6 +53,23 @@ class DeploymentFilesTest {
 	private static final String GATEWAY_SERVICE = "hook-gateway";
 
 	private static final String SRS_SERVICE = "srs";
+
+	private static final String THUMBNAIL_SERVICE = "thumbnail-worker";
+
+	/** Where the thumbnail worker reads a stream: a template of {app} and {stream}. */
+	private static final String INPUT_URL_VARIABLE = "THUMBNAIL_INPUT_URL";
+
+	/** The Maven property that picks the platform of the FFmpeg natives (root pom). */
+	private static final String NATIVES_PLATFORM = "javacpp.platform";
+
+	/**
+	 * The platforms the thumbnail image is built for: Docker's TARGETARCH and JavaCPP's
+	 * name for its natives.
+	 */
+	private static final Map<String, String> IMAGE_PLATFORMS = Map.of("amd64", "linux-x86_64", "arm64", "linux-arm64");
+
+	/** An {@code apt-get install} and its arguments, up to the end of the command. */
+	private static final Pattern APT_INSTALL = Pattern.compile("apt-get\\s+install((?:\\s+[^\\s;&|]+)+)");
 
 	private static final String SECRET_PARAMETER = "secret";
 
@@ -201,6 +221,68 @@ class DeploymentFilesTest {
 			.allSatisfy(port -> assertThat(port.hostIp()).as("host address of the SRS API")
 				.isIn("127.0.0.1", "::1", "localhost"));
 		assertThat(ports).as("RTMP ingest is published").anyMatch(port -> port.target().equals(rtmpPort));
+	}
+
+	@Test
+	void srsServesEveryStreamAsHttpFlvOnPort8080() {
+		Directive server = srs.root().child("http_server");
+		Directive remux = srs.vhost().child("http_remux");
+
+		assertThat(server.child("enabled").arg()).as("http_server enabled").isEqualTo("on");
+		assertThat(httpFlvPort()).as("http_server listen").isEqualTo("8080");
+		assertThat(remux.child("enabled").arg()).as("http_remux enabled").isEqualTo("on");
+		assertThat(remux.child("mount").arg()).as("http_remux mount: live FLV of every app and stream")
+			.isEqualTo("[vhost]/[app]/[stream].flv");
+	}
+
+	@Test
+	void srsHttpFlvPortIsNeverPublished() {
+		String port = httpFlvPort();
+
+		assertThat(ports(SRS_SERVICE)).as("SRS's HTTP-FLV URLs carry stream keys: port %s is never published", port)
+			.noneMatch(mapping -> mapping.target().equals(port));
+		assertThat(service(SRS_SERVICE).get("network_mode")).as("srs network_mode").isNotEqualTo("host");
+	}
+
+	@Test
+	void thumbnailWorkerReadsTheHttpFlvRemuxOfTheComposeSrs() {
+		String inputUrl = environment(THUMBNAIL_SERVICE).get(INPUT_URL_VARIABLE);
+		String mount = srs.vhost().child("http_remux").child("mount").arg();
+		// SRS drops the default vhost from the path, and fills [app] and [stream] in
+		String path = (mount.startsWith("[vhost]/") ? mount.substring("[vhost]".length()) : mount)
+			.replace("[app]", "{app}")
+			.replace("[stream]", "{stream}");
+
+		assertThat(inputUrl).as("thumbnail-worker environment %s", INPUT_URL_VARIABLE)
+			.isEqualTo("http://" + SRS_SERVICE + ":" + httpFlvPort() + path);
+	}
+
+	@Test
+	void thumbnailImageInstallsNoFfmpegAndCarriesTheNativesOfItsPlatform() throws IOException {
+		List<String> instructions = instructions(root.resolve(THUMBNAIL_SERVICE).resolve("Dockerfile"));
+		List<String> installed = new ArrayList<>();
+		instructions.stream().filter(line -> line.startsWith("RUN ")).forEach(line -> {
+			Matcher install = APT_INSTALL.matcher(line);
+			while (install.find()) {
+				Arrays.stream(install.group(1).strip().split("\\s+"))
+					.filter(word -> !word.startsWith("-"))
+					.forEach(installed::add);
+			}
+		});
+		String build = instructions.stream()
+			.filter(line -> line.startsWith("RUN ") && line.contains("mvnw") && line.contains(" package "))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("thumbnail-worker/Dockerfile packages the worker"));
+
+		assertThat(installed).as("packages the thumbnail image installs: the decoder is in the jar")
+			.noneMatch(name -> name.toLowerCase().contains("ffmpeg") || name.startsWith("libav"));
+		assertThat(instructions).as("the build stage is told the platform it builds for").contains("ARG TARGETARCH");
+		IMAGE_PLATFORMS
+			.forEach((arch, platform) -> assertThat(build).as("TARGETARCH %s builds %s natives", arch, platform)
+				.contains(arch + ") platform=" + platform));
+		assertThat(build).contains("-D" + NATIVES_PLATFORM + "=$platform");
+		assertThat(installed).as("the arm64 natives link the system's libva and libdrm")
+			.contains("libva2", "libva-drm2", "libdrm2");
 	}
 
 	@Test
@@ -377,6 +459,18 @@ class DeploymentFilesTest {
 	}
 
 	private static List<String> buildStage(Path dockerfile) throws IOException {
+		List<String> instructions = instructions(dockerfile);
+		int from = indexOf(instructions, line -> line.startsWith("FROM ") && line.endsWith(" AS build"));
+		assertThat(from).as("%s has a build stage", dockerfile).isNotNegative();
+		int next = indexOf(instructions.subList(from + 1, instructions.size()), line -> line.startsWith("FROM "));
+		return instructions.subList(from, (next < 0) ? instructions.size() : from + 1 + next);
+	}
+
+	/**
+	 * A Dockerfile's instructions, one a line, continuation lines joined, comments left
+	 * out.
+	 */
+	private static List<String> instructions(Path dockerfile) throws IOException {
 		List<String> instructions = new ArrayList<>();
 		StringBuilder current = new StringBuilder();
 		for (String line : Files.readAllLines(dockerfile)) {
@@ -391,10 +485,13 @@ class DeploymentFilesTest {
 			instructions.add(current.append(trimmed).toString().strip());
 			current.setLength(0);
 		}
-		int from = indexOf(instructions, line -> line.startsWith("FROM ") && line.endsWith(" AS build"));
-		assertThat(from).as("%s has a build stage", dockerfile).isNotNegative();
-		int next = indexOf(instructions.subList(from + 1, instructions.size()), line -> line.startsWith("FROM "));
-		return instructions.subList(from, (next < 0) ? instructions.size() : from + 1 + next);
+		return instructions;
+	}
+
+	/** The port of SRS's HTTP server, which serves the HTTP-FLV remux. */
+	private static String httpFlvPort() {
+		String listen = srs.root().child("http_server").child("listen").arg();
+		return listen.substring(listen.lastIndexOf(':') + 1);
 	}
 
 	/** The sources of {@code COPY [--flags] src... dest}. */
