@@ -1,112 +1,348 @@
 #!/usr/bin/env python3
-"""Thumbnail capture benchmark harness (driven by bench/thumbnail/run.sh; see docs/benchmarks.md).
+"""Thumbnail engine benchmark harness (issue 12), driven by bench/thumbnail/run.sh; see docs/benchmarks.md,
+"Thumbnail engine (issue 12)".
 
-Phases (each prints a human summary and writes JSON into --out):
-  cost         CPU-s and peak RSS per stream-minute of the worker's FFmpeg command vs the original design's
-               command (and optional variants), side by side in the same rounds, each capture on its own stream
-  ttft         time from subscribing (or from the publish) to the first JPEG on the capture's stdout
-  concurrency  N published streams + N worker captures, N increasing, age of every stream's latest thumbnail
+It runs the real worker jars (`java -jar`), one variant at a time (reference: today's FFmpeg-per-stream worker;
+candidate: the in-process engine) against:
+  - the HTTP-FLV source Source.java (started by run.sh; its pid, port and log are passed in), which also answers
+    SRS's /api/v1/streams, so that SRS_APIS can point at it;
+  - a fresh vhost of the local RabbitMQ per worker run, with rabbitmq/definitions.json imported into it (the
+    deployment's topology); jobs are `stream.published` events published to `srs.events` as the gateway does;
+  - a fake Supabase REST endpoint (PostgREST answers, in this process) mapping every stream key to a channel.
 
-CPU and peak RSS of a finished capture come from os.wait4() (getrusage of the child: utime+stime, ru_maxrss);
-rates over a window come from /proc/<pid>/stat utime+stime. Both count CPU time, not wall time, so they hold
-up on a shared machine better than wall-clock throughput would.
+Phases (each run alternates the variants, first one swapped every run):
+  cost         N streams, a warm-up, then a window: CPU-s per stream-minute of the worker's whole process tree
+               (JVM + children, exited children included), tree RSS / N and PSS / N at the window's end
+  concurrency  per variant a ramp of levels; a level is held when every stream's <md5>.jpg was at most
+               max-age seconds old at every moment of the hold window (file mtimes)
+  ttft         both workers up; per trial a job for a stream already live at the source (GOP cache full):
+               time from the worker's connection being accepted by the source to the thumbnail's mtime
 """
 import argparse
+import hashlib
+import http.server
 import json
 import os
 import random
+import re
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
 
 TICK = os.sysconf("SC_CLK_TCK")
-WORKER_DEFAULT = None  # filled from --worker-args
+PAGE = os.sysconf("SC_PAGE_SIZE")
+CHANNEL_NS = uuid.UUID("6f0c5a52-2b1e-4d5e-9c1a-7b3f4e5d6a10")
+SERVER_ID = "vid-bench00"  # Source.java's SRS server id
+TARGETS = {"cost_cpu": 0.25, "cost_mb": 5.0, "concurrency": 300, "ttft_p95": 0.5}
 
 
-# ---------------------------------------------------------------- commands
-
-def python_worker_args(ffmpeg, url):
-    """Replica of FfmpegCommand.capture() (as of commit 5002b3a) with the default CaptureSettings; used only
-    without --worker-args."""
-    return [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-analyzeduration", "1000000",
-            "-probesize", "1000000", "-rw_timeout", "30000000", "-skip_frame", "nokey", "-threads", "1", "-i", url,
-            "-an", "-sn", "-dn", "-vf", "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,10)',scale=320:-2",
-            "-fps_mode", "passthrough", "-q:v", "5", "-metadata", "comment=streamctl-thumbnail-capture",
-            "-f", "image2pipe", "-c:v", "mjpeg", "pipe:1"]
+def log(*args):
+    print(time.strftime("%H:%M:%S"), *args, flush=True)
 
 
-def worker_args(opts, url):
-    if opts.worker_args:
-        with open(opts.worker_args) as f:
-            template = [line.rstrip("\n") for line in f if line.rstrip("\n") != ""]
-        return [url if a == "@URL@" else a for a in template]
-    return python_worker_args(opts.ffmpeg, url)
+# ------------------------------------------------------------------ streams and channels
+
+def stream_name(prefix, i):
+    return "%s%04d" % (prefix, i)
 
 
-def variant_args(opts, variant, url, outfile):
-    """The capture command of a variant; returns (args, writes_jpegs_to_stdout)."""
-    if variant == "worker":
-        return worker_args(opts, url), True
-    if variant in ("worker-threads1", "worker-enc1"):
-        # NOT the worker's command: the same with -threads 1 for the encoder (before the output) and, for
-        # worker-threads1, for the decoder too (before -i), each added only where the worker's list lacks it.
-        # The frame-threaded mjpeg encoder (threads=auto) holds each JPEG until the next selected frame comes,
-        # i.e. one interval; see docs/benchmarks.md
-        a = worker_args(opts, url)
-        i = a.index("-i")
-        if variant == "worker-threads1" and "-threads" not in a[:i]:
-            a = a[:i] + ["-threads", "1"] + a[i:]
-        i = a.index("-i")
-        j = a.index("image2pipe") - 1
-        if "-threads" not in a[i:j]:
-            a = a[:j] + ["-threads", "1"] + a[j:]
-        return a, True
-    if variant == "worker-dec-auto":  # the worker's command before 5002b3a: decoder threads left to FFmpeg
-        a = worker_args(opts, url)
-        i = a.index("-i")
-        k = [n for n in range(i) if a[n] == "-threads"]
-        if k:
-            a = a[:k[0]] + a[k[0] + 2:]
-        return a, True
-    if variant == "original":  # the issue's original design, verbatim apart from quieting the log
-        return [opts.ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", url, "-vf", "fps=1/10",
-                "-update", "1", "-y", outfile], False
-    raise SystemExit("unknown variant " + variant)
+def channel_id(key):
+    return str(uuid.uuid5(CHANNEL_NS, key))
 
 
-def publisher_args(opts, name):
-    return [opts.ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1",
-            "-i", opts.clip, "-c", "copy", "-f", "flv", opts.rtmp + "/" + name]
+def public_name(key):
+    """md5 of the channel uuid's text: the thumbnail's file name without .jpg (Channel.publicName)."""
+    return hashlib.md5(channel_id(key).encode("ascii")).hexdigest()
 
 
-# ---------------------------------------------------------------- process helpers
+class FakePostgrest:
+    """Answers the worker's channel lookups like PostgREST does (GET /rest/v1/<table>, JSON arrays): eq. and in.()
+    filters on the stream-key column, and the unfiltered paged listing (order/limit/offset). Every key with the
+    bench prefix is a channel whose id is uuid5(key). PATCH answers the matched rows (return=representation)."""
 
-def proc_cpu(pid):
-    """utime+stime of a live process in seconds, or None."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
-    except (OSError, IndexError):
-        return None
+    def __init__(self, port, prefix, count, table="channels_channel"):
+        self.prefix, self.count, self.table = prefix, count, table
+        self.requests = 0
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                fake.requests += 1
+                self._answer(fake.rows(self.path))
+
+            def do_PATCH(self):
+                fake.requests += 1
+                n = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(n)
+                self._answer([{"id": r["id"]} for r in fake.rows(self.path)])
+
+            def _answer(self, rows):
+                if rows is None:
+                    body = json.dumps({"code": "42P01", "message": "relation does not exist", "details": None,
+                                       "hint": None}).encode()
+                    self.send_response(404)
+                else:
+                    body = json.dumps(rows).encode()
+                    self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def row(self, key):
+        return {"id": channel_id(key), "stream_id": key, "is_on_live": True, "last_status": "online",
+                "cover": public_name(key) + ".jpg", "modified": None}
+
+    def is_channel(self, key):
+        return re.fullmatch(re.escape(self.prefix) + r"\d{4,}", key) is not None
+
+    def rows(self, path):
+        url = urllib.parse.urlsplit(path)
+        if url.path.rstrip("/") != "/rest/v1/" + self.table:
+            return None
+        q = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        one = lambda k: q[k][0] if k in q else None  # noqa: E731
+        key_filter = one("stream_id")
+        if key_filter is not None and key_filter.startswith("eq."):
+            keys = [key_filter[3:]]
+        elif key_filter is not None and key_filter.startswith("in.(") and key_filter.endswith(")"):
+            keys = [k.strip().strip('"').replace('\\"', '"').replace("\\\\", "\\")
+                    for k in re.findall(r'"(?:[^"\\]|\\.)*"|[^,]+', key_filter[4:-1])]
+        else:
+            keys = [stream_name(self.prefix, i) for i in range(self.count)]
+            keys.sort(key=channel_id)
+            offset, limit = int(one("offset") or 0), int(one("limit") or len(keys))
+            keys = keys[offset:offset + limit]
+        if one("id") is not None and one("id").startswith("eq."):
+            keys = [k for k in keys if channel_id(k) == one("id")[3:]]
+        rows = [self.row(k) for k in keys if self.is_channel(k)]
+        if one("limit") is not None and key_filter is not None:
+            rows = rows[:int(one("limit"))]
+        if one("select"):
+            cols = one("select").split(",")
+            rows = [{c: r.get(c) for c in cols} for r in rows]
+        return rows
 
 
-def proc_hwm_mb(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return None
+# ------------------------------------------------------------------ RabbitMQ (management API)
+
+class Broker:
+    def __init__(self, api, user, password, definitions):
+        self.api, self.definitions = api.rstrip("/"), definitions
+        import base64
+        self.auth = "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+        self.user = user
+
+    def call(self, method, path, body=None, expect=(200, 201, 204)):
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        req = urllib.request.Request(self.api + path, data=data, method=method,
+                                     headers={"Authorization": self.auth, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                out = r.read()
+                return json.loads(out) if out else None
+        except urllib.error.HTTPError as e:
+            if e.code in expect:
+                return None
+            raise RuntimeError("%s %s: HTTP %d %s" % (method, path, e.code, e.read()[:300]))
+
+    def create_vhost(self, name):
+        q = urllib.parse.quote(name, safe="")
+        self.call("PUT", "/api/vhosts/" + q, {})
+        self.call("PUT", "/api/permissions/%s/%s" % (q, urllib.parse.quote(self.user, safe="")),
+                  {"configure": ".*", "write": ".*", "read": ".*"})
+        with open(self.definitions, "rb") as f:
+            self.call("POST", "/api/definitions/" + q, f.read())
+
+    def delete_vhost(self, name):
+        self.call("DELETE", "/api/vhosts/" + urllib.parse.quote(name, safe=""), expect=(200, 204, 404))
+
+    def publish(self, vhost, event):
+        payload = json.dumps(event, separators=(",", ":"))
+        props = {"delivery_mode": 2, "message_id": event["eventId"], "content_type": "application/json",
+                 "type": event["type"], "timestamp": int(time.time())}
+        r = self.call("POST", "/api/exchanges/%s/srs.events/publish" % urllib.parse.quote(vhost, safe=""),
+                      {"properties": props, "routing_key": event["type"], "payload": payload,
+                       "payload_encoding": "string"})
+        if not r or not r.get("routed"):
+            raise RuntimeError("event %s was not routed in vhost %s" % (event["type"], vhost))
+
+
+def event(kind, name, cid, index, app="live"):
+    e = {"type": kind, "schemaVersion": 1, "eventId": str(uuid.uuid4()),
+         "occurredAt": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (int(time.time() * 1000) % 1000),
+         "source": "srs-hook",
+         "session": {"serverId": SERVER_ID, "serviceId": "bench0001", "clientId": cid,
+                     "streamId": "vid-%07d" % index, "vhost": "__defaultVhost__", "app": app, "stream": name,
+                     "param": "", "ip": "127.0.0.1"}}
+    if kind == "stream.unpublished":
+        e["reason"] = "unpublished"
+    return e
+
+
+# ------------------------------------------------------------------ the source (Source.java)
+
+class Source:
+    def __init__(self, port, pid, logfile, prefix, app):
+        self.base = "http://127.0.0.1:%d" % port
+        self.pid, self.prefix, self.app = pid, prefix, app
+        self.events = []  # parsed log lines, in order
+        self.lock = threading.Lock()
+        self.logfile = logfile
+        threading.Thread(target=self._tail, daemon=True).start()
+
+    def _tail(self):
+        while not os.path.exists(self.logfile):
+            time.sleep(0.05)
+        with open(self.logfile) as f:
+            buf = ""
+            while True:
+                chunk = f.read()
+                if not chunk:
+                    time.sleep(0.01)
+                    continue
+                buf += chunk
+                *lines, buf = buf.split("\n")
+                parsed = []
+                for line in lines:
+                    parts = line.split()
+                    if not parts:
+                        continue
+                    d = {"event": parts[0]}
+                    for p in parts[1:]:
+                        k, _, v = p.partition("=")
+                        d[k] = v
+                    parsed.append(d)
+                with self.lock:
+                    self.events.extend(parsed)
+
+    def joins(self, stream=None, after_wall=0.0):
+        with self.lock:
+            return [e for e in self.events if e["event"] == "join" and (stream is None or e["stream"] == stream)
+                    and int(e["accepted_wall_us"]) / 1e6 >= after_wall]
+
+    def count(self, kind, since_index=0):
+        with self.lock:
+            return sum(1 for e in self.events[since_index:] if e["event"] == kind)
+
+    def mark(self):
+        with self.lock:
+            return len(self.events)
+
+    def post(self, path):
+        with urllib.request.urlopen(urllib.request.Request(self.base + path, data=b"", method="POST"),
+                                    timeout=30) as r:
+            return json.loads(r.read())
+
+    def set_live(self, indexes):
+        """Publishes exactly these streams (new publisher sessions for those that were not live) and unpublishes
+        every other one; answers {name: client id} of the live ones (from the SRS API)."""
+        ranges = ",".join("%d-%d" % (a, b) for a, b in _ranges(sorted(set(indexes))))
+        self.post("/bench/set-live?ranges=" + urllib.parse.quote(ranges))
+        return self.live_streams()
+
+    def unpublish(self, name):
+        return self.post("/bench/unpublish?stream=" + urllib.parse.quote(name))
+
+    def live_streams(self):
+        out, start = {}, 0
+        while True:
+            with urllib.request.urlopen("%s/api/v1/streams?start=%d&count=100" % (self.base, start), timeout=30) as r:
+                page = json.loads(r.read())["streams"]
+            if not page:
+                return out
+            for s in page:
+                out[s["name"]] = s["publish"]["cid"]
+            start += len(page)
+
+
+def _ranges(xs):
+    out = []
+    for x in xs:
+        if out and out[-1][1] == x - 1:
+            out[-1][1] = x
+        else:
+            out.append([x, x])
+    return out
+
+
+# ------------------------------------------------------------------ /proc accounting
+
+def proc_table():
+    """pid -> (ppid, cpu seconds incl. reaped children, rss bytes, starttime)."""
+    table = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # fields[0] is the state (field 3 of proc(5)); utime is field 14 -> index 11
+        table[int(d)] = (int(fields[1]), (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / TICK,
+                         int(fields[21]) * PAGE, int(fields[19]))
+    return table
+
+
+def tree(root, table):
+    children = {}
+    for pid, (ppid, *_rest) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out, todo = [], [root]
+    while todo:
+        p = todo.pop()
+        if p in table:
+            out.append(p)
+            todo.extend(children.get(p, []))
+    return out
+
+
+def tree_usage(root):
+    """(cpu seconds of the tree incl. exited children, rss bytes, processes, [(pid, starttime)])."""
+    table = proc_table()
+    pids = tree(root, table)
+    return (sum(table[p][1] for p in pids), sum(table[p][2] for p in pids), len(pids),
+            [(p, table[p][3]) for p in pids])
+
+
+def pss_bytes(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/smaps_rollup" % p) as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+def self_cpu():
+    t = os.times()
+    return t.user + t.system
 
 
 def machine_busy():
-    """(busy, total) jiffies of the whole machine from /proc/stat."""
     with open("/proc/stat") as f:
         vals = [int(v) for v in f.readline().split()[1:]]
     idle = vals[3] + vals[4]
@@ -114,501 +350,606 @@ def machine_busy():
     return total - idle, total
 
 
-class Proc:
-    """A child process whose rusage is collected with wait4 (CPU and peak RSS of the whole run)."""
+class Meter:
+    """CPU of the worker tree, the source, this harness and the whole machine between two points."""
 
-    def __init__(self, args, stdout=None, stderr=None):
-        self.args = args
-        self.started = time.monotonic()
-        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
-        self.pid = self.p.pid
-        self.ended = None
-        self.status = None
-        self.cpu = None  # utime+stime at exit
-        self.maxrss_mb = None
-        self.lock = threading.Lock()
+    def __init__(self, worker_pid, source_pid):
+        self.worker_pid, self.source_pid = worker_pid, source_pid
+        self.t = time.monotonic()
+        self.worker = tree_usage(worker_pid)[0]
+        self.source = tree_usage(source_pid)[0]
+        self.harness = self_cpu()
+        self.machine = machine_busy()
 
-    def poll(self):
-        with self.lock:
-            if self.ended is not None:
-                return True
-            pid, status, ru = os.wait4(self.pid, os.WNOHANG)
-            if pid == 0:
-                return False
-            self._reaped(status, ru)
-            return True
-
-    def _reaped(self, status, ru):
-        self.ended = time.monotonic()
-        self.status = os.waitstatus_to_exitcode(status)
-        self.p.returncode = self.status
-        self.cpu = ru.ru_utime + ru.ru_stime
-        self.maxrss_mb = ru.ru_maxrss / 1024.0
-
-    def stop(self, sig=signal.SIGTERM, grace=5.0):
-        if self.poll():
-            return
-        try:
-            os.kill(self.pid, sig)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            if self.poll():
-                return
-            time.sleep(0.02)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        with self.lock:
-            if self.ended is None:
-                pid, status, ru = os.wait4(self.pid, 0)
-                self._reaped(status, ru)
-
-    def live_cpu(self):
-        return proc_cpu(self.pid) if self.ended is None else self.cpu
+    def since(self, start):
+        dt = self.t - start.t
+        mb = (self.machine[0] - start.machine[0]) / max(1, self.machine[1] - start.machine[1]) * os.cpu_count()
+        return {"seconds": dt, "worker_cpu_s": self.worker - start.worker, "source_cpu_s": self.source - start.source,
+                "harness_cpu_s": self.harness - start.harness, "machine_busy_cores": mb,
+                "worker_cores": (self.worker - start.worker) / dt, "source_cores": (self.source - start.source) / dt,
+                "harness_cores": (self.harness - start.harness) / dt,
+                "others_cores": mb - (self.worker - start.worker + self.source - start.source
+                                      + self.harness - start.harness) / dt}
 
 
-class JpegReader(threading.Thread):
-    """Reads concatenated JPEGs from a pipe the way JpegFrames does (FF D8 ... FF D9) and records when each
-    whole image arrived (time.monotonic())."""
+# ------------------------------------------------------------------ workers
 
-    def __init__(self, stream):
-        super().__init__(daemon=True)
-        self.stream = stream
-        self.times = []
-        self.sizes = []
-
-    def run(self):
-        buf = bytearray()
-        started = False
-        fd = self.stream.fileno()
-        while True:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            buf += chunk
-            while True:
-                if not started:
-                    i = buf.find(b"\xff\xd8")
-                    if i < 0:
-                        del buf[:max(0, len(buf) - 1)]
-                        break
-                    del buf[:i]
-                    started = True
-                j = buf.find(b"\xff\xd9", 2)
-                if j < 0:
-                    break
-                now = time.monotonic()
-                self.times.append(now)
-                self.sizes.append(j + 2)
-                del buf[:j + 2]
-                started = False
-        self.stream.close()
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-class Capture:
-    """One capture supervised like Capture.java: when FFmpeg exits it is started again after a backoff of 1 s
-    that doubles up to 30 s; CPU of every incarnation is summed."""
+class Worker:
+    """One `java -jar` worker in a fresh vhost with its own thumbnail directory and port."""
 
-    def __init__(self, opts, variant, name, outdir, supervise=True):
-        self.opts = opts
-        self.variant = variant
-        self.name = name
-        self.url = opts.rtmp + "/" + name
-        self.outfile = os.path.join(outdir, "%s.jpg" % name)
-        self.errfile = os.path.join(outdir, "%s.stderr" % name)
-        self.supervise = supervise
-        self.runs = []  # finished Proc
+    def __init__(self, opts, variant, label, max_captures):
+        self.opts, self.variant, self.label = opts, variant, label
+        self.dir = os.path.join(opts.out, label)
+        self.thumbs = os.path.join(self.dir, "thumbs")
+        os.makedirs(self.thumbs, exist_ok=True)
+        self.vhost = "thumbnail-bench-%s-%s" % (label.replace("/", "-"), uuid.uuid4().hex[:6])
+        self.port = free_port()
+        self.max_captures = max_captures
         self.proc = None
-        self.reader = None
-        self.readers = []
-        self.stopping = False
-        self.restarts = 0
-        self.lock = threading.Lock()
-        self.start_time = time.monotonic()
-        self._spawn()
-        self.thread = threading.Thread(target=self._supervise, daemon=True)
-        self.thread.start()
+        self.known = []  # (pid, starttime) of the tree, last seen
 
-    def _spawn(self):
-        args, to_stdout = variant_args(self.opts, self.variant, self.url, self.outfile)
-        err = open(self.errfile, "ab")
-        if to_stdout:
-            self.proc = Proc(args, stdout=subprocess.PIPE, stderr=err)
-            self.reader = JpegReader(self.proc.p.stdout)
-            self.reader.start()
-            self.readers.append(self.reader)
+    def env(self):
+        o = self.opts
+        env = dict(os.environ)
+        for k in [k for k in env if k.startswith(("SPRING_", "THUMBNAIL_", "SUPABASE_", "SRS_", "SERVER_"))]:
+            del env[k]
+        env.update({
+            "SPRING_RABBITMQ_HOST": o.rabbit_host, "SPRING_RABBITMQ_PORT": str(o.rabbit_port),
+            "SPRING_RABBITMQ_USERNAME": o.rabbit_user, "SPRING_RABBITMQ_PASSWORD": o.rabbit_password,
+            "SPRING_RABBITMQ_VIRTUAL_HOST": self.vhost,
+            "SUPABASE_URL": "http://127.0.0.1:%d" % o.pg_port, "SUPABASE_KEY": "bench-service-role-key",
+            "SRS_APIS": "http://127.0.0.1:%d" % o.source_port if o.srs_api == "fake" else "",
+            "THUMBNAIL_DIR": self.thumbs,
+            "THUMBNAIL_INPUT_URL": "http://127.0.0.1:%d/{app}/{stream}.flv" % o.source_port,
+            "THUMBNAIL_MAX_CAPTURES": str(self.max_captures),
+            "THUMBNAIL_INTERVAL": o.interval,
+            "SERVER_PORT": str(self.port),
+        })
+        if o.worker_java_opts:
+            env["JAVA_TOOL_OPTIONS"] = o.worker_java_opts
         else:
-            self.proc = Proc(args, stdout=subprocess.DEVNULL, stderr=err)
-        err.close()
+            env.pop("JAVA_TOOL_OPTIONS", None)
+        for spec in (o.worker_env, o.reference_env if self.variant == "reference" else o.candidate_env):
+            for kv in (spec or "").split():
+                k, _, v = kv.partition("=")
+                env[k] = v
+        return env
 
-    def _supervise(self):
-        backoff = 1.0
-        while not self.stopping:
-            if self.proc.poll():
-                self._finished(self.proc)
-                if self.stopping or not self.supervise:
-                    return
-                delivered = self.reader is not None and len(self.reader.times) > 0
-                backoff = 1.0 if delivered else backoff
-                self.restarts += 1
-                t_end = time.monotonic() + backoff
-                while time.monotonic() < t_end and not self.stopping:
-                    time.sleep(0.05)
-                if self.stopping:
-                    return
-                backoff = min(backoff * 2, 30.0)
-                self._spawn()
-            time.sleep(0.1)
+    def start(self):
+        self.opts.broker.create_vhost(self.vhost)
+        env = self.env()
+        with open(os.path.join(self.dir, "env.txt"), "w") as f:
+            for k in sorted(env):
+                if k.startswith(("SPRING_", "THUMBNAIL_", "SUPABASE_", "SRS_", "SERVER_", "JAVA_TOOL")):
+                    f.write("%s=%s\n" % (k, env[k]))
+        jar = self.opts.jars[self.variant]
+        self.logf = open(os.path.join(self.dir, "worker.log"), "ab")
+        self.proc = subprocess.Popen(["java", "-jar", jar], env=env, stdin=subprocess.DEVNULL, stdout=self.logf,
+                                     stderr=subprocess.STDOUT, start_new_session=True, cwd=self.dir)
+        t0 = time.monotonic()
+        url = "http://127.0.0.1:%d/actuator/health/readiness" % self.port
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("%s exited with %s before it was ready; see %s/worker.log" % (
+                    self.label, self.proc.returncode, self.dir))
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200 and json.loads(r.read()).get("status") == "UP":
+                        break
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() - t0 > self.opts.startup_timeout:
+                self.stop()
+                raise RuntimeError("%s not ready within %ss; see %s/worker.log" % (
+                    self.label, self.opts.startup_timeout, self.dir))
+            time.sleep(0.25)
+        self.ready_s = time.monotonic() - t0
+        log("%s: %s ready in %.1f s (pid %d, vhost %s, port %d)" % (self.label, self.variant, self.ready_s,
+                                                                   self.proc.pid, self.vhost, self.port))
+        return self
 
-    def _finished(self, proc):
-        with self.lock:
-            if proc not in self.runs:
-                self.runs.append(proc)
+    def usage(self):
+        cpu, rss, n, known = tree_usage(self.proc.pid)
+        if known:
+            self.known = known
+        return cpu, rss, n, known
 
-    def frame_times(self):
-        out = []
-        for r in self.readers:
-            out.extend(r.times)
-        return sorted(out)
-
-    def live_cpu(self):
-        done = sum(p.cpu for p in self.runs if p.cpu is not None)
-        if self.proc is not None and self.proc not in self.runs:
-            c = self.proc.live_cpu()
-            done += c or 0.0
-        return done
+    def thumb(self, key):
+        return os.path.join(self.thumbs, public_name(key) + ".jpg")
 
     def stop(self):
-        self.stopping = True
-        if self.proc is not None:
-            self.proc.stop()
-            self._finished(self.proc)
-        self.thread.join(timeout=5)
-        for r in self.readers:
-            r.join(timeout=2)
+        """SIGTERM (the worker hands its jobs back), then SIGKILL for whatever of its tree is left."""
+        if self.proc is None:
+            self._delete_vhost()
+            return
+        self.usage()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=self.opts.stop_timeout)
+            except subprocess.TimeoutExpired:
+                log("%s: no exit %ss after SIGTERM; SIGKILL" % (self.label, self.opts.stop_timeout))
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the group this harness created for the worker
+        except ProcessLookupError:
+            pass
+        for pid, start in self.known:  # children that left the group, if they are still the same processes
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[19]) == start:
+                        os.kill(pid, signal.SIGKILL)
+            except (OSError, ValueError, IndexError):
+                pass
+        if self.proc.poll() is None:
+            self.proc.wait(timeout=30)
+        self.logf.close()
+        self.proc = None
+        self._delete_vhost()
 
-    def totals(self):
-        cpu = sum(p.cpu or 0.0 for p in self.runs)
-        rss = max((p.maxrss_mb or 0.0) for p in self.runs)
-        return cpu, rss
+    def _delete_vhost(self):
+        try:
+            self.opts.broker.delete_vhost(self.vhost)
+        except Exception as e:  # noqa: BLE001 - a leftover vhost is reported, not fatal
+            log("could not delete vhost %s: %s" % (self.vhost, e))
 
 
-def start_publishers(opts, names, outdir, stagger=0.05):
-    pubs = {}
+def publish_jobs(opts, worker, names, cids, rate):
     for n in names:
-        err = open(os.path.join(outdir, "pub-%s.stderr" % n), "ab")
-        pubs[n] = Proc(publisher_args(opts, n), stdout=subprocess.DEVNULL, stderr=err)
-        err.close()
-        time.sleep(stagger)
-    return pubs
+        opts.broker.publish(worker.vhost, event("stream.published", n, cids[n], int(n[len(opts.prefix):]), opts.app))
+        if rate > 0:
+            time.sleep(1.0 / rate)
+
+
+def wait_thumbnails(worker, names, timeout):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        missing = [n for n in names if not os.path.exists(worker.thumb(n))]
+        if not missing:
+            return []
+        time.sleep(0.5)
+    return missing
+
+
+class AgeWatch(threading.Thread):
+    """Polls the mtime of each stream's thumbnail and keeps every distinct one seen."""
+
+    def __init__(self, worker, names, period=0.5):
+        super().__init__(daemon=True)
+        self.worker, self.period = worker, period
+        self.paths = {n: worker.thumb(n) for n in names}
+        self.seen = {n: [] for n in names}
+        self.stopping = False
+
+    def add(self, names):
+        for n in names:
+            self.paths[n] = self.worker.thumb(n)
+            self.seen.setdefault(n, [])
+
+    def run(self):
+        while not self.stopping:
+            for n, p in list(self.paths.items()):
+                try:
+                    m = os.stat(p).st_mtime_ns / 1e9
+                except OSError:
+                    continue
+                s = self.seen[n]
+                if not s or s[-1] != m:
+                    s.append(m)
+            time.sleep(self.period)
+
+    def max_age(self, name, ws, we):
+        """Largest age of the stream's thumbnail at any moment of [ws, we] (wall clock); inf without one."""
+        ms = self.seen.get(name, [])
+        before = [m for m in ms if m <= ws]
+        inside = [m for m in ms if ws < m <= we]
+        if not before and not inside:
+            return float("inf")
+        prev = before[-1] if before else ws
+        worst = 0.0 if before else inside[0] - ws
+        for m in inside + [we]:
+            worst = max(worst, m - prev)
+            prev = m
+        return worst
+
+    def gaps(self, names, ws, we):
+        """Per stream, the seconds between consecutive thumbnail writes that end inside [ws, we]."""
+        out = {}
+        for n in names:
+            ms = self.seen.get(n, [])
+            out[n] = [round(b - a, 3) for a, b in zip(ms, ms[1:]) if ws < b <= we]
+        return out
 
 
 def med(xs):
-    return statistics.median(xs) if xs else float("nan")
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
 
 
 def pct(xs, p):
     """Nearest-rank percentile."""
-    if not xs:
-        return float("nan")
-    s = sorted(xs)
-    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
-    return s[k]
-
-
-def nginx_pid(opts):
-    try:
-        with open(opts.nginx_pid) as f:
-            return int(f.read().strip())
-    except (OSError, ValueError, TypeError):
+    s = sorted(x for x in xs if x is not None)
+    if not s:
         return None
+    k = max(0, min(len(s) - 1, -(-p * len(s) // 100) - 1))
+    return s[int(k)]
 
 
-# ---------------------------------------------------------------- phases
-
-def phase_cost(opts):
-    outdir = os.path.join(opts.out, "cost")
-    os.makedirs(outdir, exist_ok=True)
-    variants = opts.variants.split(",")
-    rows = []
-    for rnd in range(1, opts.rounds + 1):
-        names = {(v, i): "cost-r%d-%s-%d" % (rnd, v, i) for v in variants for i in range(opts.per_round)}
-        # captures first, publishers right after: every capture meets its stream's first (key)frame, so no
-        # start is lost to the probe race described in docs/benchmarks.md; steady state is what is measured
-        caps = {k: Capture(opts, k[0], n, outdir, supervise=True) for k, n in names.items()}
-        time.sleep(0.3)
-        pubs = start_publishers(opts, list(names.values()), outdir)
-        t_start = min(c.start_time for c in caps.values())
-        time.sleep(max(0.0, opts.warmup - (time.monotonic() - t_start)))
-        w0 = {k: (time.monotonic(), c.live_cpu()) for k, c in caps.items()}
-        mb0 = machine_busy()
-        time.sleep(max(0.0, opts.seconds - (time.monotonic() - t_start)))
-        w1 = {k: (time.monotonic(), c.live_cpu()) for k, c in caps.items()}
-        mb1 = machine_busy()
-        pub_cpu = sum((p.live_cpu() or 0.0) for p in pubs.values())
-        for c in caps.values():
-            c.stop()
-        for p in pubs.values():
-            p.stop()
-        busy = (mb1[0] - mb0[0]) / max(1, (mb1[1] - mb0[1])) * os.cpu_count()
-        for k, c in caps.items():
-            cpu, rss = c.totals()
-            life = sum((p.ended - p.started) for p in c.runs)
-            frames = len(c.frame_times())
-            if k[0] == "original":
-                frames = None
-            steady = (w1[k][1] - w0[k][1]) / ((w1[k][0] - w0[k][0]) / 60.0)
-            row = {"round": rnd, "variant": k[0], "stream": names[k], "cpu_s": cpu, "lifetime_s": life,
-                   "cpu_s_per_min": cpu / (life / 60.0), "steady_cpu_s_per_min": steady, "peak_rss_mb": rss,
-                   "jpegs": frames, "restarts": c.restarts,
-                   "original_jpg_exists": os.path.exists(c.outfile) if k[0] == "original" else None,
-                   "machine_cores_busy": busy, "publishers_cpu_s": pub_cpu}
-            rows.append(row)
-            print("round %d %-16s cpu %.2f s over %.0f s = %.3f CPU-s/min (steady %.3f), peak RSS %.1f MB, "
-                  "jpegs %s, restarts %d" % (rnd, k[0], cpu, life, row["cpu_s_per_min"], steady, rss, frames,
-                                             c.restarts), flush=True)
-        print("round %d: machine busy %.2f of %d cores during the window (all users)" % (rnd, busy, os.cpu_count()),
-              flush=True)
-    summary = {}
-    for v in variants:
-        rs = [r for r in rows if r["variant"] == v]
-        summary[v] = {"n": len(rs), "cpu_s_per_min_median": med([r["cpu_s_per_min"] for r in rs]),
-                      "cpu_s_per_min_min": min(r["cpu_s_per_min"] for r in rs),
-                      "cpu_s_per_min_max": max(r["cpu_s_per_min"] for r in rs),
-                      "steady_cpu_s_per_min_median": med([r["steady_cpu_s_per_min"] for r in rs]),
-                      "peak_rss_mb_median": med([r["peak_rss_mb"] for r in rs]),
-                      "peak_rss_mb_max": max(r["peak_rss_mb"] for r in rs)}
-    print("\n%-16s %4s %22s %18s %16s" % ("variant", "n", "CPU-s/stream-min med", "(min..max)", "peak RSS MB med"))
-    for v, s in summary.items():
-        print("%-16s %4d %22.3f %18s %16.1f" % (v, s["n"], s["cpu_s_per_min_median"], "%.3f..%.3f" % (
-            s["cpu_s_per_min_min"], s["cpu_s_per_min_max"]), s["peak_rss_mb_median"]))
-    if "worker" in summary and "original" in summary:
-        print("ratio original/worker: CPU %.1fx, RSS %.1fx" % (
-            summary["original"]["cpu_s_per_min_median"] / summary["worker"]["cpu_s_per_min_median"],
-            summary["original"]["peak_rss_mb_median"] / summary["worker"]["peak_rss_mb_median"]))
-    with open(os.path.join(opts.out, "cost.json"), "w") as f:
-        json.dump({"rows": rows, "summary": summary, "params": vars(opts)}, f, indent=1)
+def order(variants, run):
+    return list(variants) if run % 2 == 1 else list(reversed(variants))
 
 
-def first_frame(opts, name, outdir, t0, deadline_s=30.0, max_failures=5):
-    """Runs the worker's command like Capture.java would (restart after 1 s, doubling, on exit without frame)
-    and answers (seconds from t0 to the first JPEG or None, attempts, failure notes)."""
-    backoff = 1.0
-    notes = []
-    first_attempt_ok = None
-    for attempt in range(1, max_failures + 1):
-        err_path = os.path.join(outdir, "%s-a%d.stderr" % (name, attempt))
-        err = open(err_path, "wb")
-        p = Proc(variant_args(opts, opts.variant, opts.rtmp + "/" + name, None)[0], stdout=subprocess.PIPE,
-                 stderr=err)
-        err.close()
-        r = JpegReader(p.p.stdout)
-        r.start()
-        limit = time.monotonic() + deadline_s  # the worker's stall time: 3 intervals
-        while not r.times and time.monotonic() < limit and not p.poll():
-            time.sleep(0.005)
-        if not r.times:
-            r.join(timeout=0.5)  # a frame written right before the exit
-        got = r.times[0] if r.times else None
-        p.stop()
-        r.join(timeout=2)
-        if first_attempt_ok is None:
-            first_attempt_ok = got is not None
-        if got is not None:
-            return got - t0, attempt, first_attempt_ok, notes
-        with open(err_path, "rb") as f:
-            notes.append(f.read().decode(errors="replace").strip()[-200:] or "exit %s" % p.status)
-        time.sleep(backoff)
-        backoff = min(backoff * 2, 30.0)
-    return None, max_failures, first_attempt_ok, notes
+def save(opts, results):
+    with open(os.path.join(opts.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1, default=str)
 
 
-def phase_ttft(opts):
-    tag = "%s-%s-%s" % (opts.variant, opts.mode, os.path.basename(opts.clip).rsplit(".", 1)[0])
-    outdir = os.path.join(opts.out, "ttft-" + tag)
-    os.makedirs(outdir, exist_ok=True)
-    results = []
-    if opts.mode == "running":
-        name = "ttft-running-%d" % os.getpid()
-        pubs = start_publishers(opts, [name], outdir)
-        time.sleep(4)
-        for t in range(1, opts.trials + 1):
-            time.sleep(random.uniform(0.0, 2.0))  # a random phase against the 2 s GOP
-            t0 = time.monotonic()
-            secs, attempts, first_ok, notes = first_frame(opts, name, outdir, t0)
-            results.append({"trial": t, "seconds": secs, "attempts": attempts, "first_attempt_ok": first_ok,
-                            "failures": notes})
-            print("trial %2d: first thumbnail after %s s, attempts %d%s" % (
-                t, "%.3f" % secs if secs is not None else "NONE", attempts,
-                ("  (" + notes[0].splitlines()[-1] + ")") if notes else ""), flush=True)
-        for p in pubs.values():
-            p.stop()
-    else:  # subscribe, then the stream is published: time from starting the publisher
-        for t in range(1, opts.trials + 1):
-            name = "ttft-prepub-%d-%d" % (os.getpid(), t)
-            holder = {}
+# ------------------------------------------------------------------ phases
 
-            def publish_later():
-                time.sleep(0.5)
-                holder["t0"] = time.monotonic()
-                holder["pubs"] = start_publishers(opts, [name], outdir, stagger=0)
-
-            th = threading.Thread(target=publish_later)
-            th.start()
-            secs, attempts, first_ok, notes = first_frame(opts, name, outdir, 0.0)
-            th.join()
-            if secs is not None:
-                secs -= holder["t0"]
-            for p in holder["pubs"].values():
-                p.stop()
-            results.append({"trial": t, "seconds": secs, "attempts": attempts, "first_attempt_ok": first_ok,
-                            "failures": notes})
-            print("trial %2d: first thumbnail %s s after the publisher started, attempts %d" % (
-                t, "%.3f" % secs if secs is not None else "NONE", attempts), flush=True)
-            time.sleep(0.5)
-    ok = [r["seconds"] for r in results if r["seconds"] is not None]
-    firsts = [r["seconds"] for r in results if r["seconds"] is not None and r["attempts"] == 1]
-    summary = {"variant": opts.variant, "mode": opts.mode, "clip": opts.clip, "trials": len(results), "succeeded": len(ok),
-               "first_attempt_ok": sum(1 for r in results if r["first_attempt_ok"]),
-               "p50": pct(ok, 50), "p95": pct(ok, 95), "min": min(ok) if ok else None,
-               "max": max(ok) if ok else None,
-               "first_attempt_p50": pct(firsts, 50), "first_attempt_p95": pct(firsts, 95)}
-    print("ttft %s %s %s: %d trials, %d with a thumbnail, first attempt ok %d; p50 %.3f s, p95 %.3f s, "
-          "min %.3f, max %.3f; of first-attempt successes p50 %.3f p95 %.3f" % (
-              opts.variant, opts.mode, os.path.basename(opts.clip), len(results), len(ok), summary["first_attempt_ok"],
-              summary["p50"], summary["p95"], summary["min"] or float("nan"), summary["max"] or float("nan"),
-              summary["first_attempt_p50"], summary["first_attempt_p95"]), flush=True)
-    with open(os.path.join(opts.out, "ttft-%s.json" % tag), "w") as f:
-        json.dump({"results": results, "summary": summary}, f, indent=1)
+def phase_cost(opts, results):
+    n = opts.cost_streams
+    names = [stream_name(opts.prefix, i) for i in range(n)]
+    cids = opts.source.set_live(range(n))
+    rows = results.setdefault("cost", [])
+    for run in range(1, opts.cost_runs + 1):
+        for variant in order(opts.variants, run):
+            label = "cost/%s-r%d" % (variant, run)
+            w = Worker(opts, variant, label, max_captures=n)
+            try:
+                w.start()
+                mark = opts.source.mark()
+                publish_jobs(opts, w, names, cids, opts.job_rate)
+                time.sleep(opts.cost_warmup)
+                missing = wait_thumbnails(w, names, opts.cost_warmup)
+                if missing:
+                    log("%s: %d of %d streams have no thumbnail after the warm-up" % (label, len(missing), n))
+                watch = AgeWatch(w, names)
+                watch.start()
+                time.sleep(1.0)
+                m0, wall0, mark0 = Meter(w.proc.pid, opts.source.pid), time.time(), opts.source.mark()
+                rss = []
+                t_end = time.monotonic() + opts.cost_seconds
+                while time.monotonic() < t_end:
+                    time.sleep(min(5.0, max(0.0, t_end - time.monotonic())))
+                    rss.append(w.usage()[1])
+                m1, wall1 = Meter(w.proc.pid, opts.source.pid), time.time()
+                cpu, rss_end, procs, known = w.usage()
+                pss = pss_bytes([p for p, _ in known])
+                watch.stopping = True
+                usage = m1.since(m0)
+                ages = [watch.max_age(s, wall0, wall1) for s in names]
+                row = {"variant": variant, "run": run, "streams": n, "ready_s": w.ready_s,
+                       "cpu_s_per_stream_min": usage["worker_cpu_s"] / n / (usage["seconds"] / 60.0),
+                       "rss_mb_per_stream": rss_end / n / 2**20, "rss_mb_per_stream_median": med(rss) / n / 2**20,
+                       "pss_mb_per_stream": pss / n / 2**20, "tree_rss_mb": rss_end / 2**20, "tree_pss_mb": pss / 2**20,
+                       "processes": procs, "missing_after_warmup": len(missing),
+                       "max_age_s": max(ages), "streams_over_max_age": sum(1 for a in ages if a > opts.max_age),
+                       "source_joins_window": opts.source.count("join", mark0),
+                       "source_joins_run": opts.source.count("join", mark),
+                       "source_cpu_s_per_stream_min": usage["source_cpu_s"] / n / (usage["seconds"] / 60.0),
+                       "thumbnail_gaps_s": watch.gaps(names, wall0, wall1)}
+                row.update(usage)
+                rows.append(row)
+                log("%s: %.3f CPU-s/stream-min, RSS %.1f MB/stream (PSS %.1f), tree %d processes, source %.2f cores, "
+                    "machine %.2f cores (others %.2f), max thumbnail age %.1f s, joins in window %d" % (
+                        label, row["cpu_s_per_stream_min"], row["rss_mb_per_stream"], row["pss_mb_per_stream"], procs,
+                        usage["source_cores"], usage["machine_busy_cores"], usage["others_cores"], row["max_age_s"],
+                        row["source_joins_window"]))
+            finally:
+                w.stop()
+            save(opts, results)
 
 
-def max_age(times, ws, we, start):
-    """Largest age of the latest thumbnail at any moment of [ws, we]; before a stream's first thumbnail
-    the age counts from its capture's start."""
-    before = [t for t in times if t <= ws]
-    inside = [t for t in times if ws < t <= we]
-    prev = before[-1] if before else start
-    worst = 0.0
-    for t in inside + [we]:
-        worst = max(worst, t - prev)
-        prev = t
-    return worst
+def phase_concurrency(opts, results):
+    rows = results.setdefault("concurrency", [])
+    for run in range(1, opts.conc_runs + 1):
+        for variant in order(opts.variants, run):
+            levels = opts.levels[variant]
+            label = "concurrency/%s-r%d" % (variant, run)
+            opts.source.set_live([])
+            w = Worker(opts, variant, label, max_captures=max(levels))
+            watch = AgeWatch(w, [])
+            held, names = 0, []
+            try:
+                w.start()
+                watch.start()
+                for level in levels:
+                    new = [stream_name(opts.prefix, i) for i in range(len(names), level)]
+                    cids = opts.source.set_live(range(level))
+                    time.sleep(opts.gop_fill)
+                    names += new
+                    watch.add(new)
+                    publish_jobs(opts, w, new, cids, opts.job_rate)
+                    time.sleep(opts.conc_warmup)
+                    missing = wait_thumbnails(w, names, opts.conc_warmup)
+                    m0, wall0, mark0 = Meter(w.proc.pid, opts.source.pid), time.time(), opts.source.mark()
+                    time.sleep(opts.conc_hold)
+                    m1, wall1 = Meter(w.proc.pid, opts.source.pid), time.time()
+                    cpu, rss, procs, _ = w.usage()
+                    usage = m1.since(m0)
+                    ages = [watch.max_age(s, wall0, wall1) for s in names]
+                    ok = max(ages) <= opts.max_age
+                    row = {"variant": variant, "run": run, "level": level, "held": ok, "max_age_s": max(ages),
+                           "median_age_s": med(ages), "streams_over_max_age": sum(1 for a in ages if a > opts.max_age),
+                           "missing_after_warmup": len(missing), "tree_rss_mb": rss / 2**20, "processes": procs,
+                           "cpu_s_per_stream_min": usage["worker_cpu_s"] / level / (usage["seconds"] / 60.0),
+                           "source_joins_window": opts.source.count("join", mark0),
+                           "source_shrinks_window": opts.source.count("shrink", mark0),
+                           "thumbnail_gaps_s": watch.gaps(names, wall0, wall1)}
+                    row.update(usage)
+                    rows.append(row)
+                    log("%s: N=%d %s: max age %.1f s (median %.1f), %d over %g s | cores: worker %.2f, source %.2f, "
+                        "harness %.2f, machine %.2f (others %.2f) | %.3f CPU-s/stream-min, tree RSS %.0f MB | "
+                        "source joins %d, shrinks %d" % (
+                            label, level, "held" if ok else "FAILED", row["max_age_s"], row["median_age_s"],
+                            row["streams_over_max_age"], opts.max_age, usage["worker_cores"], usage["source_cores"],
+                            usage["harness_cores"], usage["machine_busy_cores"], usage["others_cores"],
+                            row["cpu_s_per_stream_min"], row["tree_rss_mb"], row["source_joins_window"],
+                            row["source_shrinks_window"]))
+                    save(opts, results)
+                    if ok and held == (levels[levels.index(level) - 1] if level != levels[0] else 0):
+                        held = level
+                    if row["max_age_s"] > opts.conc_stop_age:
+                        break
+            finally:
+                watch.stopping = True
+                w.stop()
+            results.setdefault("concurrency_held", []).append({"variant": variant, "run": run, "held": held,
+                                                               "levels": levels})
+            log("%s: largest level held: %d" % (label, held))
+            save(opts, results)
 
 
-def phase_concurrency(opts):
-    outdir = os.path.join(opts.out, "concurrency")
-    os.makedirs(outdir, exist_ok=True)
-    levels = [int(x) for x in opts.levels.split()]
-    caps, pubs = [], {}
-    ngx = nginx_pid(opts)
-    me = os.getpid()
-    results = []
-    held = 0
+def ttft_trial(opts, w, name, cid, index):
+    path = w.thumb(name)
     try:
-        for n in levels:
-            new = ["conc-%d" % i for i in range(len(caps), n)]
-            # each capture subscribes first and its stream is published right after, as in the cost phase,
-            # so that no start is lost to the probe race (docs/benchmarks.md); the steady state is measured
-            for name in new:
-                caps.append(Capture(opts, opts.variant, name, outdir, supervise=True))
-                time.sleep(0.05)
-            time.sleep(0.3)
-            pubs.update(start_publishers(opts, new, outdir, stagger=0.05))
-            time.sleep(opts.warmup)
-            ws = time.monotonic()
-            c0 = [c.live_cpu() for c in caps]
-            p0 = {k: p.live_cpu() or 0.0 for k, p in pubs.items()}
-            n0 = proc_cpu(ngx) if ngx else None
-            s0 = proc_cpu(me)
-            r0 = [c.restarts for c in caps]
-            mb0 = machine_busy()
-            time.sleep(opts.hold)
-            we = time.monotonic()
-            mb1 = machine_busy()
-            c1 = [c.live_cpu() for c in caps]
-            p1 = {k: p.live_cpu() or 0.0 for k, p in pubs.items()}
-            n1 = proc_cpu(ngx) if ngx else None
-            s1 = proc_cpu(me)
-            minutes = (we - ws) / 60.0
-            ages = [max_age(c.frame_times(), ws, we, c.start_time) for c in caps]
-            restarts = sum(c.restarts for c in caps) - sum(r0)
-            dead_pubs = sum(1 for p in pubs.values() if p.poll())
-            cap_cpu = sum(b - a for a, b in zip(c0, c1))
-            pub_cpu = sum(p1[k] - p0[k] for k in p1)
-            ngx_cpu = (n1 - n0) if ngx and n0 is not None and n1 is not None else float("nan")
-            py_cpu = s1 - s0
-            busy_cores = (mb1[0] - mb0[0]) / max(1, (mb1[1] - mb0[1])) * os.cpu_count()
-            ours = (cap_cpu + pub_cpu + (ngx_cpu if ngx_cpu == ngx_cpu else 0.0) + py_cpu) / (we - ws)
-            rss = [proc_hwm_mb(c.proc.pid) or 0.0 for c in caps]
-            ok = max(ages) <= opts.max_age and dead_pubs == 0
-            row = {"n": n, "window_s": we - ws, "max_age_s": max(ages), "median_age_s": med(ages),
-                   "streams_over_limit": sum(1 for a in ages if a > opts.max_age), "capture_restarts": restarts,
-                   "dead_publishers": dead_pubs,
-                   "capture_cpu_s_per_stream_min": cap_cpu / n / minutes,
-                   "publisher_cpu_s_per_stream_min": pub_cpu / n / minutes,
-                   "nginx_cpu_s_per_stream_min": ngx_cpu / n / minutes,
-                   "harness_cpu_s_per_min": py_cpu / minutes,
-                   "captures_cores": cap_cpu / (we - ws), "publishers_cores": pub_cpu / (we - ws),
-                   "nginx_cores": ngx_cpu / (we - ws), "harness_cores": py_cpu / (we - ws),
-                   "ours_cores": ours, "machine_busy_cores": busy_cores,
-                   "others_cores": busy_cores - ours, "capture_rss_mb_median": med(rss),
-                   "capture_rss_mb_sum": sum(rss), "held": ok}
-            results.append(row)
-            print("N=%3d: max age %.2f s (median %.2f), over %g s: %d, restarts %d, dead publishers %d | cores: "
-                  "captures %.2f, publishers %.2f, nginx %.2f, harness %.2f, machine %.2f of %d (others %.2f) | "
-                  "capture %.3f CPU-s/stream-min, RSS %.0f MB each | %s" % (
-                      n, max(ages), med(ages), opts.max_age, row["streams_over_limit"], restarts, dead_pubs,
-                      row["captures_cores"], row["publishers_cores"], row["nginx_cores"], row["harness_cores"],
-                      busy_cores, os.cpu_count(), row["others_cores"], row["capture_cpu_s_per_stream_min"],
-                      med(rss), "held" if ok else "FAILED"), flush=True)
-            if ok:
-                held = n
-            if not ok or busy_cores >= opts.saturation * os.cpu_count():
-                if ok:
-                    print("machine CPU saturated (>= %.0f%%); stopping the ramp" % (opts.saturation * 100))
-                break
-    finally:
-        for c in caps:
-            c.stopping = True
-        for c in caps:
-            c.stop()
-        for p in pubs.values():
-            p.stop()
-    print("largest N held for %.0f s with every thumbnail <= %g s old: %d" % (opts.hold, opts.max_age, held))
-    with open(os.path.join(opts.out, "concurrency.json"), "w") as f:
-        json.dump({"levels": results, "largest_held": held, "params": vars(opts)}, f, indent=1)
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+    time.sleep(random.uniform(0.0, 2.0))  # a random phase against the 2 s GOP
+    t_pub = time.time()
+    opts.broker.publish(w.vhost, event("stream.published", name, cid, index, opts.app))
+    deadline = time.monotonic() + opts.ttft_timeout
+    mtime = None
+    while time.monotonic() < deadline:
+        try:
+            mtime = os.stat(path).st_mtime_ns / 1e9
+            break
+        except FileNotFoundError:
+            time.sleep(0.005)
+    seen = time.time()
+    joins = opts.source.joins(name, after_wall=t_pub - 0.001)
+    for _ in range(100):
+        if joins or mtime is None:
+            break
+        time.sleep(0.01)
+        joins = opts.source.joins(name, after_wall=t_pub - 0.001)
+    connect = int(joins[0]["accepted_wall_us"]) / 1e6 if joins else None
+    sent = int(joins[0]["wall_us"]) / 1e6 if joins else None
+    # the stream ends as a publisher's end does behind SRS: the response ends, then the unpublish event
+    opts.source.unpublish(name)
+    opts.broker.publish(w.vhost, event("stream.unpublished", name, cid, index, opts.app))
+    return {"stream": name, "publish_wall": t_pub, "connect_wall": connect, "gop_sent_wall": sent,
+            "thumbnail_mtime": mtime, "seen_wall": seen,
+            "connect_to_thumbnail_s": (mtime - connect) if (mtime is not None and connect is not None) else None,
+            "publish_to_thumbnail_s": (mtime - t_pub) if mtime is not None else None,
+            "publish_to_connect_s": (connect - t_pub) if connect is not None else None,
+            "gop_ms": int(joins[0]["gop_ms"]) if joins else None,
+            "connections": len(joins)}
 
+
+def phase_ttft(opts, results):
+    rows = results.setdefault("ttft", [])
+    per_run = opts.ttft_trials + opts.ttft_warmup
+    base = 0
+    workers = {}
+    try:
+        for v in opts.variants:
+            workers[v] = Worker(opts, v, "ttft/%s" % v, max_captures=16)
+            workers[v].start()
+        for run in range(1, opts.ttft_runs + 1):
+            indexes = list(range(base, base + per_run * len(opts.variants)))
+            base += len(indexes)
+            cids = opts.source.set_live(indexes)
+            time.sleep(opts.gop_fill)
+            it = iter(indexes)
+            for trial in range(1 - opts.ttft_warmup, opts.ttft_trials + 1):
+                for v in order(opts.variants, run + trial):
+                    i = next(it)
+                    name = stream_name(opts.prefix, i)
+                    r = ttft_trial(opts, workers[v], name, cids[name], i)
+                    r.update({"variant": v, "run": run, "trial": trial, "warmup": trial <= 0})
+                    rows.append(r)
+                    f = lambda x: "%.3f s" % x if x is not None else "NONE"  # noqa: E731
+                    log("ttft %s run %d trial %d%s: connect->thumbnail %s, publish->thumbnail %s, publish->connect %s,"
+                        " %d connection(s)" % (v, run, trial, " (warm-up)" if trial <= 0 else "",
+                                               f(r["connect_to_thumbnail_s"]), f(r["publish_to_thumbnail_s"]),
+                                               f(r["publish_to_connect_s"]), r["connections"]))
+            save(opts, results)
+    finally:
+        for w in workers.values():
+            w.stop()
+
+
+# ------------------------------------------------------------------ summary
+
+def fmt(x, spec="%.3f"):
+    return "n/a" if x is None else (spec % x)
+
+
+def summary(opts, results):
+    out = ["", "## Thumbnail engine benchmark: %s" % time.strftime("%Y-%m-%d %H:%M"), ""]
+    for v, jar in opts.jars.items():
+        out.append("- %s: `%s` (%s)" % (v, jar, opts.jar_notes.get(v, "")))
+    out.append("")
+    if results.get("cost"):
+        out += ["### cost: %d streams, %g s window after %g s warm-up, medians of runs" % (
+            opts.cost_streams, opts.cost_seconds, opts.cost_warmup), "",
+            "| worker | runs | CPU-s / stream-min (min–max) | RSS MB / stream (min–max) | PSS MB / stream | "
+            "source cores | source CPU-s / stream-min | machine busy cores | max thumbnail age s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for v in opts.variants:
+            rs = [r for r in results["cost"] if r["variant"] == v]
+            if not rs:
+                continue
+            c = [r["cpu_s_per_stream_min"] for r in rs]
+            m = [r["rss_mb_per_stream"] for r in rs]
+            out.append("| %s | %d | **%s** (%s–%s) | **%s** (%s–%s) | %s | %s | %s | %s | %s |" % (
+                v, len(rs), fmt(med(c)), fmt(min(c)), fmt(max(c)), fmt(med(m), "%.1f"), fmt(min(m), "%.1f"),
+                fmt(max(m), "%.1f"), fmt(med([r["pss_mb_per_stream"] for r in rs]), "%.1f"),
+                fmt(med([r["source_cores"] for r in rs]), "%.2f"),
+                fmt(med([r["source_cpu_s_per_stream_min"] for r in rs])),
+                fmt(med([r["machine_busy_cores"] for r in rs]), "%.2f"),
+                fmt(max(r["max_age_s"] for r in rs), "%.1f")))
+        out += ["", "Targets: <= %.2f CPU-s per stream-minute, <= %.0f MB per stream." % (
+            TARGETS["cost_cpu"], TARGETS["cost_mb"]), ""]
+    if results.get("concurrency_held"):
+        out += ["### concurrency: every thumbnail <= %g s old for %g s (after %g s warm-up per level)" % (
+            opts.max_age, opts.conc_hold, opts.conc_warmup), "",
+            "| worker | levels | largest held per run | median | at the last level held: worker cores, source cores, "
+            "machine busy |", "| --- | --- | --- | --- | --- |"]
+        for v in opts.variants:
+            hs = [h for h in results["concurrency_held"] if h["variant"] == v]
+            if not hs:
+                continue
+            last = []
+            for h in hs:
+                rs = [r for r in results["concurrency"] if r["variant"] == v and r["run"] == h["run"]
+                      and r["level"] == h["held"]]
+                if rs:
+                    last.append("%.2f / %.2f / %.2f" % (rs[0]["worker_cores"], rs[0]["source_cores"],
+                                                        rs[0]["machine_busy_cores"]))
+            out.append("| %s | %s | %s | **%s** | %s |" % (
+                v, " ".join(str(x) for x in opts.levels[v]), ", ".join(str(h["held"]) for h in hs),
+                fmt(med([h["held"] for h in hs]), "%g"), "; ".join(last) or "n/a"))
+        out += ["", "Largest thumbnail age per level (streams over %g s), run by run:" % opts.max_age, ""]
+        for r in sorted({(r["variant"], r["run"]) for r in results["concurrency"]}):
+            rs = [x for x in results["concurrency"] if (x["variant"], x["run"]) == r]
+            out.append("- %s run %d: %s" % (r[0], r[1], ", ".join(
+                "%d: %.1f s (%d)" % (x["level"], x["max_age_s"], x["streams_over_max_age"]) for x in rs)))
+        out += ["", "Target: >= %d streams. Every level: `results.json` (\"concurrency\")." % TARGETS["concurrency"], ""]
+    if results.get("ttft"):
+        out += ["### ttft: reader's connection accepted by the source -> thumbnail file (mtime), %d trials per run" % (
+            opts.ttft_trials), "",
+            "| worker | runs | p50 (median of runs) | p95 (median of runs) | p50 / p95 of all trials | max | "
+            "publish -> thumbnail p50 / p95 | no thumbnail |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for v in opts.variants:
+            rs = [r for r in results["ttft"] if r["variant"] == v and not r["warmup"]]
+            if not rs:
+                continue
+            runs = sorted({r["run"] for r in rs})
+            p50s = [pct([r["connect_to_thumbnail_s"] for r in rs if r["run"] == k], 50) for k in runs]
+            p95s = [pct([r["connect_to_thumbnail_s"] for r in rs if r["run"] == k], 95) for k in runs]
+            allc = [r["connect_to_thumbnail_s"] for r in rs]
+            allp = [r["publish_to_thumbnail_s"] for r in rs]
+            out.append("| %s | %d | **%s** | **%s** | %s / %s | %s | %s / %s | %d |" % (
+                v, len(runs), fmt(med(p50s)), fmt(med(p95s)), fmt(pct(allc, 50)), fmt(pct(allc, 95)),
+                fmt(max([x for x in allc if x is not None], default=None)), fmt(pct(allp, 50)), fmt(pct(allp, 95)),
+                sum(1 for x in allc if x is None)))
+        out += ["", "Target: p95 <= %.1f s." % TARGETS["ttft_p95"], ""]
+    text = "\n".join(out)
+    with open(os.path.join(opts.out, "summary.md"), "w") as f:
+        f.write(text + "\n")
+    print(text, flush=True)
+
+
+# ------------------------------------------------------------------ main
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("phase", choices=["cost", "ttft", "concurrency"])
-    ap.add_argument("--ffmpeg", default="ffmpeg")
-    ap.add_argument("--rtmp", required=True, help="rtmp://host:port/app")
-    ap.add_argument("--clip", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--worker-args", help="file: the worker's argument list, one a line, URL as @URL@")
-    ap.add_argument("--nginx-pid")
-    ap.add_argument("--variants", default="worker,original")
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--per-round", type=int, default=1, help="captures of each variant per round")
-    ap.add_argument("--seconds", type=float, default=150)
-    ap.add_argument("--warmup", type=float, default=20)
-    ap.add_argument("--trials", type=int, default=20)
-    ap.add_argument("--variant", default="worker", help="ttft and concurrency: worker, worker-threads1, worker-enc1 or worker-dec-auto")
-    ap.add_argument("--mode", choices=["running", "prepublished"], default="running")
-    ap.add_argument("--levels", default="10 20 40 60")
-    ap.add_argument("--hold", type=float, default=120)
-    ap.add_argument("--max-age", type=float, default=12)
-    ap.add_argument("--saturation", type=float, default=0.95)
+    ap.add_argument("phases", nargs="*", default=["cost", "concurrency", "ttft"])
+    a = ap.add_argument
+    a("--out", required=True)
+    a("--variants", default="reference candidate")
+    a("--reference-jar")
+    a("--candidate-jar")
+    a("--jar-note", action="append", default=[], help="variant=text, shown in the summary")
+    a("--definitions", required=True)
+    a("--rabbit-host", default="127.0.0.1")
+    a("--rabbit-port", type=int, default=5672)
+    a("--rabbit-user", default="guest")
+    a("--rabbit-password", default="guest")
+    a("--rabbit-api", default="http://127.0.0.1:15672")
+    a("--source-port", type=int, required=True)
+    a("--source-pid", type=int, required=True)
+    a("--source-log", required=True)
+    a("--source-streams", type=int, required=True)
+    a("--prefix", default="bench-")
+    a("--app", default="live")
+    a("--pg-port", type=int, default=0)
+    a("--srs-api", choices=["fake", "none"], default="fake")
+    a("--interval", default="10s")
+    a("--worker-java-opts", default="")
+    a("--worker-env", default="")
+    a("--reference-env", default="")
+    a("--candidate-env", default="")
+    a("--startup-timeout", type=float, default=180)
+    a("--stop-timeout", type=float, default=30)
+    a("--job-rate", type=float, default=20, help="jobs published per second (0: at once)")
+    a("--gop-fill", type=float, default=3, help="seconds between publishing streams at the source and their jobs")
+    a("--max-age", type=float, default=12)
+    a("--cost-runs", type=int, default=3)
+    a("--cost-streams", type=int, default=100)
+    a("--cost-warmup", type=float, default=60)
+    a("--cost-seconds", type=float, default=180)
+    a("--conc-runs", type=int, default=3)
+    a("--conc-levels-reference", default="60 90 120")
+    a("--conc-levels-candidate", default="100 200 300 400")
+    a("--conc-warmup", type=float, default=30)
+    a("--conc-hold", type=float, default=120)
+    a("--conc-stop-age", type=float, default=24,
+      help="the ramp goes on past a level not held unless a thumbnail was older than this")
+    a("--ttft-runs", type=int, default=3)
+    a("--ttft-trials", type=int, default=20)
+    a("--ttft-warmup", type=int, default=2)
+    a("--ttft-timeout", type=float, default=30)
     opts = ap.parse_args()
+    phases = " ".join(opts.phases).split()
+    opts.variants = opts.variants.split()
+    opts.jars = {v: getattr(opts, v + "_jar") for v in opts.variants}
+    opts.jar_notes = dict(n.split("=", 1) for n in opts.jar_note)
+    for v, jar in opts.jars.items():
+        if not jar or not os.path.isfile(jar):
+            sys.exit("no jar for %s: %s" % (v, jar))
+    opts.levels = {"reference": [int(x) for x in opts.conc_levels_reference.split()],
+                   "candidate": [int(x) for x in opts.conc_levels_candidate.split()]}
+    need = max([opts.cost_streams if "cost" in phases else 0]
+               + [max(opts.levels[v]) for v in opts.variants if "concurrency" in phases]
+               + [opts.ttft_runs * (opts.ttft_trials + opts.ttft_warmup) * len(opts.variants)
+                  if "ttft" in phases else 0])
+    if need > opts.source_streams:
+        sys.exit("the source serves %d streams, the phases need %d" % (opts.source_streams, need))
     os.makedirs(opts.out, exist_ok=True)
-    {"cost": phase_cost, "ttft": phase_ttft, "concurrency": phase_concurrency}[opts.phase](opts)
+    if not opts.pg_port:
+        opts.pg_port = free_port()
+    opts.postgrest = FakePostgrest(opts.pg_port, opts.prefix, opts.source_streams)
+    opts.broker = Broker(opts.rabbit_api, opts.rabbit_user, opts.rabbit_password, opts.definitions)
+    opts.source = Source(opts.source_port, opts.source_pid, opts.source_log, opts.prefix, opts.app)
+    results = {"params": {k: v for k, v in vars(opts).items() if k not in ("postgrest", "broker", "source")},
+               "phases": phases}
+    interrupted = False
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        for phase in phases:
+            log("== %s" % phase)
+            {"cost": phase_cost, "concurrency": phase_concurrency, "ttft": phase_ttft}[phase](opts, results)
+    except KeyboardInterrupt:
+        interrupted = True
+        log("interrupted: the summary covers what was measured")
+    finally:
+        save(opts, results)
+        summary(opts, results)
+    if interrupted:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

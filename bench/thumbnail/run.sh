@@ -1,157 +1,192 @@
 #!/usr/bin/env bash
-# Thumbnail capture benchmark: CPU-s and peak RSS per live stream-minute of the thumbnail worker's FFmpeg
-# command vs the original design's command (side by side in the same rounds), time to the first thumbnail,
-# and how many concurrent 1080p streams one 2-core machine keeps with every thumbnail <= 12 s old.
-# See docs/benchmarks.md ("Thumbnail capture") for what it measures and the figures.
+# Thumbnail engine benchmark (issue 12): today's FFmpeg-per-stream worker (reference) and the in-process engine
+# (candidate), the real worker jars run side by side in the same run, one at a time, against an HTTP-FLV source
+# that behaves like SRS 6's remux, the deployment's RabbitMQ topology and a fake Supabase REST endpoint.
+# What it measures and how: docs/benchmarks.md, "Thumbnail engine (issue 12)".
 #
-#   bench/thumbnail/run.sh [PHASES]      PHASES: any of "cost ttft concurrency" (default: all three)
+#   bench/thumbnail/run.sh [PHASES]      PHASES: any of "cost concurrency ttft" (default: all three, in that order)
+#
+# Phases (every one alternates the variants within a run and swaps which goes first from run to run):
+#   cost         COST_STREAMS streams per worker, COST_WARMUP s of warm-up, then a COST_SECONDS s window: CPU-s per
+#                stream-minute of the worker's whole process tree (JVM + FFmpeg children, exited ones included),
+#                tree RSS and PSS per stream at the window's end; the source's CPU beside it. COST_RUNS runs.
+#   concurrency  per worker a ramp over its levels (CONC_LEVELS_*), CONC_WARMUP s then a CONC_HOLD s window per
+#                level; held when every stream's thumbnail was at most CONC_MAX_AGE s old throughout (file
+#                mtimes). Result: the largest level held with every level below it held. The ramp goes on past a
+#                level not held unless a thumbnail was older than CONC_STOP_AGE s. CONC_RUNS runs.
+#   ttft         both workers up at once; TTFT_TRIALS jobs per worker and run for streams already live at the
+#                source (GOP cache full), alternating workers: time from the source accepting the worker's
+#                connection to the thumbnail file's mtime (p50/p95). TTFT_RUNS runs, TTFT_WARMUP trials first.
 #
 # Environment (all optional):
-#   BENCH_OUT         where results go (default /tmp/thumbnail-bench-YYYYmmdd-HHMMSS); nothing is written in the repo
-#   CLIP_DIR          where the test clips are encoded once and reused (default /tmp/thumbnail-bench-clip)
-#   RTMP_PORT=19450   port of the nginx-rtmp test server started here (nginx + Debian's ngx_rtmp_module)
-#   FFMPEG=ffmpeg
-#   COST_ROUNDS=3 COST_PER_ROUND=2 COST_SECONDS=150 COST_WARMUP=20
-#   COST_VARIANTS=worker,original,worker-threads1
-#   TTFT_TRIALS=20 TTFT_EXTRA_TRIALS=10
-#   TTFT_CONFIGS="worker:running:av:main worker:prepublished:av:main worker:running:v:extra ..."
-#                     variant:mode:clip:trials, mode running (subscribe to a running stream) or prepublished
-#                     (subscribe, then the stream is published), clip av or v (video only), trials main or extra
-#   CONC_LEVELS="10 20 40 60" CONC_HOLD=120 CONC_WARMUP=25 CONC_MAX_AGE=12
+#   BENCH_OUT           results (default /tmp/thumbnail-engine-bench-YYYYmmdd-HHMMSS); nothing is written in the repo
+#   CACHE_DIR           built reference jars and the generated media, reused (default /tmp/thumbnail-bench-cache)
+#   VARIANTS            "reference candidate" (default); "reference" alone for a smoke test before the engine exists
+#   REF_COMMIT=6e71c04  the reference: the thumbnail-worker jar of this commit, built once in a temporary git worktree
+#                       under /tmp (./mvnw -B -q -DskipTests package -pl thumbnail-worker -am) and cached
+#   REF_JAR             a reference jar to use instead
+#   CANDIDATE_JAR       default thumbnail-worker/target/thumbnail-worker.jar of this work tree (built the same way
+#                       when missing; rebuild it yourself after changing the sources: run.sh warns when it is older)
+#   FFMPEG=ffmpeg       makes the media (and is the reference worker's FFmpeg, found on PATH)
+#   SOURCE_PORT=19460   the HTTP-FLV source (Source.java), also SRS's /api/v1/streams for SRS_APIS
+#   SOURCE_WRITE_MS=350 how often the source writes to each reader (SRS's play.mw_latency default)
+#   SOURCE_JAVA_OPTS    JVM options of the source (default -Xmx512m -XX:+UseSerialGC)
+#   SRS_API=fake        fake: the workers' SRS_APIS is the source; none: SRS_APIS empty
+#   PG_PORT             the fake Supabase REST endpoint (default: a free port)
+#   RABBIT_API=http://127.0.0.1:15672 RABBIT_HOST=127.0.0.1 RABBIT_PORT=5672 RABBIT_USER=guest RABBIT_PASSWORD=guest
+#   WORKER_JAVA_OPTS    JAVA_TOOL_OPTIONS of both workers (default none: the JVM's defaults, as the image runs them)
+#   WORKER_ENV          extra "NAME=value ..." for both workers; REFERENCE_ENV / CANDIDATE_ENV for one of them
+#   THUMBNAIL_INTERVAL=10s
+#   JOB_RATE=20         jobs published per second when streams are added (0: all at once)
+#   COST_RUNS=3 COST_STREAMS=100 COST_WARMUP=60 COST_SECONDS=180
+#   CONC_RUNS=3 CONC_LEVELS_REFERENCE="60 90 120" CONC_LEVELS_CANDIDATE="100 200 300 400" CONC_WARMUP=30
+#   CONC_HOLD=120 CONC_MAX_AGE=12 CONC_STOP_AGE=24
+#   TTFT_RUNS=3 TTFT_TRIALS=20 TTFT_WARMUP=2 TTFT_TIMEOUT=30
 #
-# The worker's argument list is printed by PrintCommand.java: FfmpegCommand.java of the work tree is compiled
-# into BENCH_OUT against the compiled worker classes (thumbnail-worker/target/classes, common/target/classes), so the
-# exact list the current source builds is what runs (interval 10 s, width 320, quality 5, probe 1.5 s / 5 MB);
-# without those classes, bench.py's replica of it. Variants (COST_VARIANTS, TTFT_CONFIGS): worker (that list),
-# original, worker-threads1 / worker-enc1 (+ -threads 1 for decoder and encoder / for the encoder), worker-dec-auto
-# (the list without the decoder's -threads 1, i.e. as before commit 5002b3a).
-# Clip: 60 s of testsrc2 1920x1080 30 fps, libx264 veryfast, 6 Mbit/s CBR-ish (maxrate 6M, bufsize 12M), GOP 60
-# (2 s, no scene cuts), + a 128 kbit/s AAC tone (clip_av.mp4, as an encoder like OBS sends); clip.mp4 is the
-# video alone. Publishers: ffmpeg -re -stream_loop -1 -i clip -c copy -f flv rtmp://.../live/<name> (no re-encode).
+# Smoke test (reference only, a few minutes):
+#   VARIANTS=reference COST_RUNS=1 COST_STREAMS=3 COST_WARMUP=20 COST_SECONDS=30 CONC_RUNS=1 \
+#     CONC_LEVELS_REFERENCE="2 3" CONC_WARMUP=15 CONC_HOLD=30 TTFT_RUNS=1 TTFT_TRIALS=4 TTFT_WARMUP=1 \
+#     bench/thumbnail/run.sh
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-PHASES=${1:-cost ttft concurrency}
-OUT=${BENCH_OUT:-/tmp/thumbnail-bench-$(date +%Y%m%d-%H%M%S)}
-CLIP_DIR=${CLIP_DIR:-/tmp/thumbnail-bench-clip}
-RTMP_PORT=${RTMP_PORT:-19450}
+PHASES=${1:-cost concurrency ttft}
+OUT=${BENCH_OUT:-/tmp/thumbnail-engine-bench-$(date +%Y%m%d-%H%M%S)}
+CACHE_DIR=${CACHE_DIR:-/tmp/thumbnail-bench-cache}
+VARIANTS=${VARIANTS:-reference candidate}
+REF_COMMIT=${REF_COMMIT:-6e71c04}
 FFMPEG=${FFMPEG:-ffmpeg}
-COST_ROUNDS=${COST_ROUNDS:-3}
-COST_PER_ROUND=${COST_PER_ROUND:-2}
-COST_SECONDS=${COST_SECONDS:-150}
-COST_WARMUP=${COST_WARMUP:-20}
-COST_VARIANTS=${COST_VARIANTS:-worker,original,worker-threads1}
-TTFT_TRIALS=${TTFT_TRIALS:-20}
-TTFT_EXTRA_TRIALS=${TTFT_EXTRA_TRIALS:-10}
-TTFT_CONFIGS=${TTFT_CONFIGS:-worker:running:av:main worker:prepublished:av:main worker:running:v:extra worker-threads1:running:av:extra worker-threads1:prepublished:av:extra}
-CONC_LEVELS=${CONC_LEVELS:-10 20 40 60}
+SOURCE_PORT=${SOURCE_PORT:-19460}
+SOURCE_WRITE_MS=${SOURCE_WRITE_MS:-350}
+SOURCE_JAVA_OPTS=${SOURCE_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
+SRS_API=${SRS_API:-fake}
+THUMBNAIL_INTERVAL=${THUMBNAIL_INTERVAL:-10s}
+JOB_RATE=${JOB_RATE:-20}
+COST_RUNS=${COST_RUNS:-3}
+COST_STREAMS=${COST_STREAMS:-100}
+COST_WARMUP=${COST_WARMUP:-60}
+COST_SECONDS=${COST_SECONDS:-180}
+CONC_RUNS=${CONC_RUNS:-3}
+CONC_LEVELS_REFERENCE=${CONC_LEVELS_REFERENCE:-60 90 120}
+CONC_LEVELS_CANDIDATE=${CONC_LEVELS_CANDIDATE:-100 200 300 400}
+CONC_WARMUP=${CONC_WARMUP:-30}
 CONC_HOLD=${CONC_HOLD:-120}
-CONC_WARMUP=${CONC_WARMUP:-25}
 CONC_MAX_AGE=${CONC_MAX_AGE:-12}
+CONC_STOP_AGE=${CONC_STOP_AGE:-24}
+TTFT_RUNS=${TTFT_RUNS:-3}
+TTFT_TRIALS=${TTFT_TRIALS:-20}
+TTFT_WARMUP=${TTFT_WARMUP:-2}
+TTFT_TIMEOUT=${TTFT_TIMEOUT:-30}
 
-mkdir -p "$OUT" "$CLIP_DIR"
+case "$OUT" in "$ROOT"/*) echo "BENCH_OUT must be outside the repository" >&2; exit 2 ;; esac
+mkdir -p "$OUT" "$CACHE_DIR"
 echo "results in $OUT"
+
+build_jar() { # build_jar SOURCE_DIR: the thumbnail-worker jar of that tree, no tests
+	(cd "$1" && ./mvnw -B -q -DskipTests package -pl thumbnail-worker -am)
+}
+
+# --- the reference: the worker jar of REF_COMMIT, built once in a temporary worktree outside the repository
+declare -A JARS NOTES
+if [[ " $VARIANTS " == *" reference "* ]]; then
+	if [ -n "${REF_JAR:-}" ]; then
+		JARS[reference]=$REF_JAR
+		NOTES[reference]="REF_JAR"
+	else
+		ref=$(git -C "$ROOT" rev-parse --short "$REF_COMMIT^{commit}")
+		JARS[reference]=$CACHE_DIR/thumbnail-worker-$ref.jar
+		NOTES[reference]="thumbnail-worker of commit $ref"
+		if [ ! -s "${JARS[reference]}" ]; then
+			src=$(mktemp -d /tmp/thumbnail-bench-ref-XXXXXX)
+			echo "building the reference worker of $ref in $src (a temporary git worktree)"
+			git -C "$ROOT" worktree add --detach "$src" "$ref" > /dev/null
+			if build_jar "$src"; then
+				cp "$src/thumbnail-worker/target/thumbnail-worker.jar" "${JARS[reference]}.tmp"
+				mv "${JARS[reference]}.tmp" "${JARS[reference]}"
+			fi
+			git -C "$ROOT" worktree remove --force "$src"
+			[ -s "${JARS[reference]}" ] || { echo "the reference worker did not build" >&2; exit 1; }
+		fi
+	fi
+fi
+# --- the candidate: the worker jar of this work tree
+if [[ " $VARIANTS " == *" candidate "* ]]; then
+	JARS[candidate]=${CANDIDATE_JAR:-$ROOT/thumbnail-worker/target/thumbnail-worker.jar}
+	if [ ! -s "${JARS[candidate]}" ] && [ -z "${CANDIDATE_JAR:-}" ]; then
+		echo "building the candidate worker of the work tree"
+		build_jar "$ROOT"
+	fi
+	[ -s "${JARS[candidate]}" ] || { echo "no candidate jar ${JARS[candidate]}" >&2; exit 1; }
+	newer=$(find "$ROOT/thumbnail-worker/src/main" "$ROOT/common/src/main" "$ROOT/service-support/src/main" \
+		-newer "${JARS[candidate]}" -type f 2> /dev/null | head -3)
+	[ -z "$newer" ] || echo "WARNING: sources newer than ${JARS[candidate]} (rebuild it?): $newer" >&2
+	NOTES[candidate]="work tree at $(git -C "$ROOT" rev-parse --short HEAD)$([ -n "$(git -C "$ROOT" status --porcelain -- thumbnail-worker common service-support 2> /dev/null)" ] && echo ', modified' || true), jar of $(stat -c '%y' "${JARS[candidate]}" | cut -d. -f1)"
+fi
+
 {
 	echo "date: $(date -Is)"
 	echo "nproc: $(nproc)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)"
+	echo "memory: $(free -m | awk '/^Mem:/ {print $2 " MB"}')"
+	echo "java: $(java -version 2>&1 | head -1)"
 	echo "ffmpeg: $("$FFMPEG" -version | head -1)"
-	echo "nginx: $(nginx -v 2>&1)"
+	echo "rabbitmq: $(curl -s -u "${RABBIT_USER:-guest}:${RABBIT_PASSWORD:-guest}" "${RABBIT_API:-http://127.0.0.1:15672}/api/overview" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("rabbitmq_version"))' 2> /dev/null || echo '?')"
+	for v in $VARIANTS; do echo "$v: ${JARS[$v]} (${NOTES[$v]})"; done
 	echo "loadavg at start: $(cat /proc/loadavg)"
 } | tee "$OUT/machine.txt"
 
-# --- test clips, encoded once
-CLIP="$CLIP_DIR/clip.mp4"
-CLIP_AV="$CLIP_DIR/clip_av.mp4"
-if [ ! -s "$CLIP" ]; then
-	echo "encoding $CLIP (60 s 1080p30 6 Mbit/s, 2 s GOP)"
-	"$FFMPEG" -hide_banner -nostdin -loglevel error -y -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 60 \
-		-c:v libx264 -preset veryfast -pix_fmt yuv420p -profile:v high -g 60 -keyint_min 60 -sc_threshold 0 \
-		-b:v 6M -maxrate 6M -bufsize 12M -movflags +faststart "$CLIP.tmp.mp4"
-	mv "$CLIP.tmp.mp4" "$CLIP"
+# --- the media, made once: 60 s of 1080p30 H.264 High (B-frames), 6 Mbit/s, 2 s GOP, + AAC 128 kbit/s, as FLV
+MEDIA=$CACHE_DIR/media-1080p30-6M-g60-aac.flv
+if [ ! -s "$MEDIA" ]; then
+	echo "encoding $MEDIA (about a minute and a half on 2 cores)"
+	"$FFMPEG" -hide_banner -nostdin -loglevel error -y -f lavfi -i testsrc2=size=1920x1080:rate=30 \
+		-f lavfi -i sine=frequency=440:sample_rate=48000 -t 60 -map 0:v -map 1:a \
+		-c:v libx264 -preset veryfast -profile:v high -pix_fmt yuv420p -g 60 -keyint_min 60 -sc_threshold 0 \
+		-b:v 6M -maxrate 6M -bufsize 12M -c:a aac -b:a 128k -ac 2 -f flv "$MEDIA.tmp"
+	mv "$MEDIA.tmp" "$MEDIA"
 fi
-if [ ! -s "$CLIP_AV" ]; then
-	"$FFMPEG" -hide_banner -nostdin -loglevel error -y -i "$CLIP" -f lavfi -i sine=frequency=440:sample_rate=48000 \
-		-map 0:v -map 1:a -c:v copy -c:a aac -b:a 128k -ac 2 -shortest "$CLIP_AV.tmp.mp4"
-	mv "$CLIP_AV.tmp.mp4" "$CLIP_AV"
-fi
-ffprobe -v error -show_entries format=duration,bit_rate:stream=codec_name,width,height,r_frame_rate,has_b_frames \
-	-of compact "$CLIP_AV" | tee "$OUT/clip.txt"
+ffprobe -v error -show_entries format=duration,bit_rate:stream=codec_name,profile,width,height,r_frame_rate,has_b_frames \
+	-of compact "$MEDIA" | tee "$OUT/media.txt"
 
-# --- the worker's argument list: FfmpegCommand.java of the work tree, compiled here against the worker's
-# compiled classes (target/classes may predate the source), then printed by PrintCommand.java
-if [ -d "$ROOT/thumbnail-worker/target/classes" ] && [ -d "$ROOT/common/target/classes" ] &&
-	mkdir -p "$OUT/classes" &&
-	javac -nowarn -d "$OUT/classes" -cp "$ROOT/thumbnail-worker/target/classes:$ROOT/common/target/classes" \
-		"$ROOT/thumbnail-worker/src/main/java/dev/streamctl/thumbnail/capture/ffmpeg/FfmpegCommand.java" 2> "$OUT/javac.log" &&
-	java -cp "$OUT/classes:$ROOT/thumbnail-worker/target/classes:$ROOT/common/target/classes" \
-		"$HERE/PrintCommand.java" @URL@ > "$OUT/worker-args.txt"; then
-	sed -i "1s|^ffmpeg\$|$FFMPEG|" "$OUT/worker-args.txt"
-	WORKER_ARGS=(--worker-args "$OUT/worker-args.txt")
-	echo "worker command (FfmpegCommand.java of the work tree, $(git -C "$ROOT" log -1 --format=%h -- thumbnail-worker/src/main/java/dev/streamctl/thumbnail/capture/ffmpeg/FfmpegCommand.java 2>/dev/null)): $(tr '\n' ' ' < "$OUT/worker-args.txt")" | tee "$OUT/worker-command.txt"
-else
-	WORKER_ARGS=()
-	echo "compiled worker classes not found or FfmpegCommand.java does not compile: using bench.py's replica" | tee "$OUT/worker-command.txt"
-fi
+# --- streams the source needs: the largest of the phases' needs
+max_of() { local m=0 x; for x in "$@"; do [ "$x" -gt "$m" ] && m=$x; done; echo "$m"; }
+n_variants=$(echo $VARIANTS | wc -w)
+SOURCE_STREAMS=$(max_of "$COST_STREAMS" $CONC_LEVELS_REFERENCE $CONC_LEVELS_CANDIDATE \
+	$((TTFT_RUNS * (TTFT_TRIALS + TTFT_WARMUP) * n_variants)))
 
-# --- nginx-rtmp, in the foreground, from a directory of its own
-NGX="$OUT/nginx"
-mkdir -p "$NGX/logs"
-cat > "$NGX/nginx.conf" <<EOF
-load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
-daemon off; master_process off; error_log $NGX/error.log; pid $NGX/nginx.pid;
-worker_rlimit_nofile 16384;
-events { worker_connections 4096; }
-rtmp { server { listen 127.0.0.1:$RTMP_PORT; application live { live on; } } }
-EOF
-nginx -c "$NGX/nginx.conf" -p "$NGX/" > "$NGX/stdout.log" 2>&1 &
-NGINX_PID=$!
+# --- the HTTP-FLV source, in the background for the whole run
+java $SOURCE_JAVA_OPTS "$HERE/Source.java" --flv "$MEDIA" --port "$SOURCE_PORT" --streams "$SOURCE_STREAMS" \
+	--write-ms "$SOURCE_WRITE_MS" --log "$OUT/source.log" > "$OUT/source.out" 2>&1 &
+SOURCE_PID=$!
 cleanup() {
-	kill "$NGINX_PID" 2>/dev/null || true
-	wait "$NGINX_PID" 2>/dev/null || true
+	kill "$SOURCE_PID" 2> /dev/null || true
+	wait "$SOURCE_PID" 2> /dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 50); do
-	(exec 3<>/dev/tcp/127.0.0.1/"$RTMP_PORT") 2>/dev/null && break
-	sleep 0.1
+for _ in $(seq 300); do
+	grep -q '^listening' "$OUT/source.out" 2> /dev/null && break
+	kill -0 "$SOURCE_PID" 2> /dev/null || { cat "$OUT/source.out" >&2; exit 1; }
+	sleep 0.2
 done
-echo "$NGINX_PID" > "$NGX/nginx.pid.harness"
+grep '^listening' "$OUT/source.out" || { echo "the source did not start" >&2; cat "$OUT/source.out" >&2; exit 1; }
 
-COMMON=(--ffmpeg "$FFMPEG" --rtmp "rtmp://127.0.0.1:$RTMP_PORT/live" --out "$OUT" --nginx-pid "$NGX/nginx.pid.harness"
-	"${WORKER_ARGS[@]}")
-BENCH=(python3 "$HERE/bench.py")
+ARGS=(--out "$OUT" --variants "$VARIANTS" --definitions "$ROOT/rabbitmq/definitions.json"
+	--source-port "$SOURCE_PORT" --source-pid "$SOURCE_PID" --source-log "$OUT/source.log"
+	--source-streams "$SOURCE_STREAMS" --srs-api "$SRS_API" --interval "$THUMBNAIL_INTERVAL"
+	--rabbit-api "${RABBIT_API:-http://127.0.0.1:15672}" --rabbit-host "${RABBIT_HOST:-127.0.0.1}"
+	--rabbit-port "${RABBIT_PORT:-5672}" --rabbit-user "${RABBIT_USER:-guest}" --rabbit-password "${RABBIT_PASSWORD:-guest}"
+	--worker-java-opts "${WORKER_JAVA_OPTS:-}" --worker-env "${WORKER_ENV:-}"
+	--reference-env "${REFERENCE_ENV:-}" --candidate-env "${CANDIDATE_ENV:-}" --job-rate "$JOB_RATE"
+	--max-age "$CONC_MAX_AGE"
+	--cost-runs "$COST_RUNS" --cost-streams "$COST_STREAMS" --cost-warmup "$COST_WARMUP" --cost-seconds "$COST_SECONDS"
+	--conc-runs "$CONC_RUNS" --conc-levels-reference "$CONC_LEVELS_REFERENCE"
+	--conc-levels-candidate "$CONC_LEVELS_CANDIDATE" --conc-warmup "$CONC_WARMUP" --conc-hold "$CONC_HOLD"
+	--conc-stop-age "$CONC_STOP_AGE"
+	--ttft-runs "$TTFT_RUNS" --ttft-trials "$TTFT_TRIALS" --ttft-warmup "$TTFT_WARMUP" --ttft-timeout "$TTFT_TIMEOUT")
+[ -z "${PG_PORT:-}" ] || ARGS+=(--pg-port "$PG_PORT")
+for v in $VARIANTS; do ARGS+=("--$v-jar" "${JARS[$v]}" --jar-note "$v=${NOTES[$v]}"); done
 
-for phase in $PHASES; do
-	case "$phase" in
-	cost)
-		echo "== cost: $COST_ROUNDS rounds x $COST_PER_ROUND capture(s) of each of $COST_VARIANTS, ${COST_SECONDS}s each"
-		"${BENCH[@]}" cost "${COMMON[@]}" --clip "$CLIP_AV" --variants "$COST_VARIANTS" --rounds "$COST_ROUNDS" \
-			--per-round "$COST_PER_ROUND" --seconds "$COST_SECONDS" --warmup "$COST_WARMUP" 2>&1 | tee "$OUT/cost.log"
-		;;
-	ttft)
-		echo "== ttft: $TTFT_CONFIGS (the configurations run at the same time, each on its own stream)"
-		TTFT_PIDS=()
-		for config in $TTFT_CONFIGS; do
-			IFS=: read -r variant mode media count <<< "$config"
-			clip=$CLIP_AV; [ "$media" = v ] && clip=$CLIP
-			trials=$TTFT_TRIALS; [ "$count" = extra ] && trials=$TTFT_EXTRA_TRIALS
-			"${BENCH[@]}" ttft "${COMMON[@]}" --variant "$variant" --mode "$mode" --clip "$clip" --trials "$trials" \
-				> "$OUT/ttft-$variant-$mode-$media.log" 2>&1 &
-			TTFT_PIDS+=($!)
-		done
-		wait "${TTFT_PIDS[@]}"
-		grep -h "^ttft " "$OUT"/ttft-*.log | tee "$OUT/ttft-summary.txt"
-		;;
-	concurrency)
-		echo "== concurrency: levels $CONC_LEVELS, hold ${CONC_HOLD}s, max age ${CONC_MAX_AGE}s"
-		# the video-only clip: with the audio track, nginx-rtmp's audio-first start makes ~half the captures
-		# exit at the probe and restart (see the ttft phase); this phase is about the steady state
-		"${BENCH[@]}" concurrency "${COMMON[@]}" --clip "$CLIP" --levels "$CONC_LEVELS" --hold "$CONC_HOLD" \
-			--warmup "$CONC_WARMUP" --max-age "$CONC_MAX_AGE" 2>&1 | tee "$OUT/concurrency.log"
-		;;
-	*) echo "unknown phase $phase" >&2; exit 2 ;;
-	esac
-done
+python3 "$HERE/bench.py" $PHASES "${ARGS[@]}" 2>&1 | tee "$OUT/bench.log"
 echo "loadavg at end: $(cat /proc/loadavg)" | tee -a "$OUT/machine.txt"
-echo "results in $OUT"
+echo "results in $OUT (summary.md, results.json, per-run worker logs)"
