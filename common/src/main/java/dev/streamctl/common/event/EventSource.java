@@ -15,6 +15,13 @@ public enum EventSource {
 
 	/** An event re-applied from the {@code srs.events.log} stream. */
 	@JsonProperty("replay")
-	REPLAY
+	REPLAY,
+
+	/**
+	 * A thumbnail worker, from what it saw while reading a live stream
+	 * ({@link StreamStalled}, {@link StreamResumed}).
+	 */
+	@JsonProperty("thumbnail-worker")
+	THUMBNAIL_WORKER
 
 }

@@ -16,11 +16,19 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * Consumers must treat delivery as at-least-once and possibly reordered:
  * {@link #eventId()} identifies a duplicate, {@link #session()} and {@link #occurredAt()}
  * order events of one stream.
+ *
+ * <p>
+ * Only {@link StreamPublished} and {@link StreamUnpublished} say whether a stream is live
+ * ({@link #changesLiveState()}); the others ({@link StreamStalled},
+ * {@link StreamResumed}) are informational, and a consumer that keeps live state
+ * acknowledges them and changes nothing.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({ @JsonSubTypes.Type(value = StreamPublished.class, name = StreamPublished.ROUTING_KEY),
-		@JsonSubTypes.Type(value = StreamUnpublished.class, name = StreamUnpublished.ROUTING_KEY) })
-public sealed interface StreamEvent permits StreamPublished, StreamUnpublished {
+		@JsonSubTypes.Type(value = StreamUnpublished.class, name = StreamUnpublished.ROUTING_KEY),
+		@JsonSubTypes.Type(value = StreamStalled.class, name = StreamStalled.ROUTING_KEY),
+		@JsonSubTypes.Type(value = StreamResumed.class, name = StreamResumed.ROUTING_KEY) })
+public sealed interface StreamEvent permits StreamPublished, StreamUnpublished, StreamStalled, StreamResumed {
 
 	/** The schema version this code writes and reads. */
 	int SCHEMA_VERSION = 1;
@@ -44,5 +52,13 @@ public sealed interface StreamEvent permits StreamPublished, StreamUnpublished {
 	/** The routing key this event is published with. */
 	@JsonIgnore
 	String routingKey();
+
+	/**
+	 * Whether this event starts or ends a publisher's session, and so may change whether
+	 * the stream is live; false for an informational event, which a consumer that keeps
+	 * live state acknowledges without effect.
+	 */
+	@JsonIgnore
+	boolean changesLiveState();
 
 }

@@ -36,4 +36,9 @@ public record StreamPublished(int schemaVersion, UUID eventId, Instant occurredA
 		return ROUTING_KEY;
 	}
 
+	@Override
+	public boolean changesLiveState() {
+		return true;
+	}
+
 }

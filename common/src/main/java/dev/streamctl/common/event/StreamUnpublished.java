@@ -42,6 +42,11 @@ public record StreamUnpublished(int schemaVersion, UUID eventId, Instant occurre
 		return ROUTING_KEY;
 	}
 
+	@Override
+	public boolean changesLiveState() {
+		return true;
+	}
+
 	/** Why the session ended. */
 	public enum Reason {
 

@@ -3,6 +3,8 @@ package dev.streamctl.common.topology;
 import java.util.List;
 
 import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamResumed;
+import dev.streamctl.common.event.StreamStalled;
 import dev.streamctl.common.event.StreamUnpublished;
 
 /**
@@ -28,8 +30,8 @@ public final class EventTopology {
 	public static final String LOG_BINDING = "#";
 
 	/**
-	 * Binding pattern that matches every stream event ({@link #PUBLISHED},
-	 * {@link #UNPUBLISHED}).
+	 * Binding pattern that matches every stream event: {@link #PUBLISHED},
+	 * {@link #UNPUBLISHED}, and the informational {@link #STALLED} and {@link #RESUMED}.
 	 */
 	public static final String EVERY_STREAM_EVENT = "stream.#";
 
@@ -39,6 +41,16 @@ public final class EventTopology {
 	public static final String PUBLISHED = StreamPublished.ROUTING_KEY;
 
 	public static final String UNPUBLISHED = StreamUnpublished.ROUTING_KEY;
+
+	public static final String STALLED = StreamStalled.ROUTING_KEY;
+
+	public static final String RESUMED = StreamResumed.ROUTING_KEY;
+
+	/**
+	 * The routing keys of the events that start or end a publisher's session: all a
+	 * consumer that keeps live state needs.
+	 */
+	public static final List<String> LIVE_STATE_EVENTS = List.of(PUBLISHED, UNPUBLISHED);
 
 	private EventTopology() {
 	}

@@ -1,6 +1,7 @@
 package dev.streamctl.common.topology;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,11 @@ public final class StatusTopology {
 
 	/**
 	 * Quorum queue of stream events to apply to the store, bound to
-	 * {@link EventTopology#EXCHANGE} with {@link EventTopology#EVERY_STREAM_EVENT};
-	 * single active consumer, so events are applied in order while a second instance
-	 * stands by.
+	 * {@link EventTopology#EXCHANGE} with each of
+	 * {@link EventTopology#LIVE_STATE_EVENTS}, so informational events do not reach it
+	 * (on a broker that still has the {@code stream.#} binding of earlier versions, they
+	 * do, and are acknowledged without effect); single active consumer, so events are
+	 * applied in order while a second instance stands by.
 	 */
 	public static final String EVENTS_QUEUE = "status.events";
 
@@ -63,6 +66,10 @@ public final class StatusTopology {
 	 * dies; losing either loses data or leadership silently.
 	 */
 	public static Topology queues() {
+		List<BindingDefinition> bindings = new ArrayList<>();
+		EventTopology.LIVE_STATE_EVENTS
+			.forEach(key -> bindings.add(new BindingDefinition(EventTopology.EXCHANGE, EVENTS_QUEUE, key)));
+		bindings.add(new BindingDefinition(DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, ""));
 		Map<String, Object> events = new LinkedHashMap<>();
 		events.put("x-single-active-consumer", true);
 		events.put("x-dead-letter-exchange", DEAD_LETTER_EXCHANGE);
@@ -77,8 +84,7 @@ public final class StatusTopology {
 						QueueDefinition.quorum(DEAD_LETTER_QUEUE,
 								Map.of(QueueDefinition.DELIVERY_LIMIT, QueueDefinition.UNLIMITED_DELIVERIES)),
 						QueueDefinition.quorum(LEADER_QUEUE, leader)),
-				List.of(new BindingDefinition(EventTopology.EXCHANGE, EVENTS_QUEUE, EventTopology.EVERY_STREAM_EVENT),
-						new BindingDefinition(DEAD_LETTER_EXCHANGE, DEAD_LETTER_QUEUE, "")));
+				bindings);
 	}
 
 	/**

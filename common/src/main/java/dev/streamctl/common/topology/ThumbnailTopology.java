@@ -36,7 +36,8 @@ public final class ThumbnailTopology {
 
 	/**
 	 * Prefix of each worker's exclusive control queue, bound to every stream event: how
-	 * unpublish events reach the worker that runs the capture.
+	 * unpublish events reach the worker that runs the capture. Informational events
+	 * (stalled, resumed) reach it too, and change nothing there.
 	 */
 	public static final String CONTROL_QUEUE_PREFIX = "thumbnail.control.";
 

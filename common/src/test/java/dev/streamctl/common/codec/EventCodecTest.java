@@ -5,7 +5,10 @@ import java.time.Instant;
 import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.SrsSession;
 import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamResumed;
+import dev.streamctl.common.event.StreamStalled;
 import dev.streamctl.common.event.StreamUnpublished;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +29,53 @@ class EventCodecTest {
 		var unpublished = StreamUnpublished.of(Instant.now(), EventSource.RECONCILER, this.session,
 				StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH);
 
-		assertThat(this.codec.decode(this.codec.encode(published))).isEqualTo(published);
-		assertThat(this.codec.decode(this.codec.encode(unpublished))).isEqualTo(unpublished);
+		var stalled = StreamStalled.of(Instant.parse("2026-11-24T10:16:00Z"), this.session,
+				Instant.parse("2026-11-24T10:15:40.250Z"));
+		var resumed = StreamResumed.of(Instant.parse("2026-11-24T10:16:30Z"), this.session,
+				Instant.parse("2026-11-24T10:16:00Z"));
+
+		for (StreamEvent event : new StreamEvent[] { published, unpublished, stalled, resumed, stalled.replayed(),
+				resumed.replayed() }) {
+			assertThat(this.codec.decode(this.codec.encode(event))).isEqualTo(event);
+		}
+	}
+
+	@Test
+	void writesStallEventsAsTheThumbnailWorkersWithTheirOwnTimes() {
+		var stalled = StreamStalled.of(Instant.parse("2026-11-24T10:16:00Z"), this.session,
+				Instant.parse("2026-11-24T10:15:40.250Z"));
+		var resumed = StreamResumed.of(Instant.parse("2026-11-24T10:16:30Z"), this.session, stalled.occurredAt());
+
+		assertThat(new String(this.codec.encode(stalled))).contains("\"type\":\"stream.stalled\"")
+			.contains("\"source\":\"thumbnail-worker\"")
+			.contains("\"lastVideoAt\":\"2026-11-24T10:15:40.250Z\"")
+			.doesNotContain("routingKey")
+			.doesNotContain("changesLiveState");
+		assertThat(new String(this.codec.encode(resumed))).contains("\"type\":\"stream.resumed\"")
+			.contains("\"source\":\"thumbnail-worker\"")
+			.contains("\"stalledAt\":\"2026-11-24T10:16:00Z\"");
+		assertThat(stalled.routingKey()).isEqualTo("stream.stalled");
+		assertThat(resumed.routingKey()).isEqualTo("stream.resumed");
+	}
+
+	@Test
+	void onlyPublishAndUnpublishChangeWhetherAStreamIsLive() {
+		Instant now = Instant.now();
+
+		assertThat(StreamPublished.of(now, EventSource.SRS_HOOK, this.session).changesLiveState()).isTrue();
+		assertThat(StreamUnpublished.of(now, EventSource.SRS_HOOK, this.session, StreamUnpublished.Reason.UNPUBLISHED)
+			.changesLiveState()).isTrue();
+		assertThat(StreamStalled.of(now, this.session, now).changesLiveState()).isFalse();
+		assertThat(StreamResumed.of(now, this.session, now).changesLiveState()).isFalse();
+	}
+
+	@Test
+	void rejectsAStallEventWithoutItsTime() {
+		String json = new String(this.codec.encode(StreamStalled.of(Instant.now(), this.session, Instant.now())))
+			.replaceAll(",?\"lastVideoAt\":\"[^\"]*\"", "");
+
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode(json.getBytes()))
+			.withMessageContaining("lastVideoAt");
 	}
 
 	@Test

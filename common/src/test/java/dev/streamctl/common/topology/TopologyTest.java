@@ -76,6 +76,20 @@ class TopologyTest {
 	}
 
 	@Test
+	void bindsOnlyTheLogToEveryEventAndTheStateQueuesToTheKeysTheyApply() {
+		Topology deployment = DeploymentTopology.definitions();
+
+		assertThat(deployment.bindings()).filteredOn(binding -> binding.exchange().equals(EventTopology.EXCHANGE))
+			.containsExactlyInAnyOrder(
+					new BindingDefinition(EventTopology.EXCHANGE, EventTopology.LOG_QUEUE, EventTopology.LOG_BINDING),
+					new BindingDefinition(EventTopology.EXCHANGE, StatusTopology.EVENTS_QUEUE, EventTopology.PUBLISHED),
+					new BindingDefinition(EventTopology.EXCHANGE, StatusTopology.EVENTS_QUEUE,
+							EventTopology.UNPUBLISHED),
+					new BindingDefinition(EventTopology.EXCHANGE, ThumbnailTopology.JOBS_QUEUE,
+							EventTopology.PUBLISHED));
+	}
+
+	@Test
 	void bindsAWorkersControlQueueToEveryStreamEventForAsLongAsItsConnectionLives() {
 		QueueDefinition control = ThumbnailTopology.controlQueue("w1");
 		Topology part = ThumbnailTopology.control(control);

@@ -25,6 +25,13 @@ public enum Outcome {
 	/** The channel was deleted meanwhile. */
 	GONE(Settle.ACK),
 
+	/**
+	 * An informational event (stalled, resumed): nothing to apply. Informational events
+	 * reach the queue only through the {@code stream.#} binding of earlier versions, or
+	 * re-driven from the dead letters.
+	 */
+	INFORMATIONAL(Settle.ACK),
+
 	/** An unpublish sent to wait out the reconnect grace. */
 	DELAYED(Settle.ACK),
 

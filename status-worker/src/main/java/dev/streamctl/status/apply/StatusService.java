@@ -46,6 +46,8 @@ import org.springframework.stereotype.Service;
  * applies them;</li>
  * <li>events of one stream in one batch collapse to the latest; different streams are
  * written in parallel;</li>
+ * <li>informational events (a stall, its end) are acknowledged and change nothing, nor do
+ * they count as a stream's latest event;</li>
  * <li>an unpublish waits out the reconnect grace first; a publisher's close without
  * unpublish (SRS refused the session) is settled by asking SRS whether the stream still
  * has a publisher;</li>
@@ -132,6 +134,10 @@ public class StatusService {
 		Set<UUID> seen = new HashSet<>();
 		Map<String, Incoming> latest = new LinkedHashMap<>();
 		for (Incoming in : batch) {
+			if (!in.event().changesLiveState()) {
+				outcomes.put(in.tag(), Outcome.INFORMATIONAL);
+				continue;
+			}
 			if (!seen.add(in.event().eventId())) {
 				outcomes.put(in.tag(), Outcome.DUPLICATE);
 				continue;
@@ -202,7 +208,9 @@ public class StatusService {
 		if (event instanceof StreamPublished) {
 			return write(event, LiveState.ONLINE);
 		}
-		StreamUnpublished unpublished = (StreamUnpublished) event;
+		if (!(event instanceof StreamUnpublished unpublished)) {
+			return Mono.just(Outcome.INFORMATIONAL);
+		}
 		if (unpublished.reason() == StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH) {
 			return this.srs.isConfigured()
 					? this.srs.isPublishing(event.session().app(), event.session().stream().value())

@@ -31,12 +31,13 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Re-applies the events of the {@code srs.events.log} stream from a given time: each is
- * sent, marked as a replay, to the status worker's queue only (thumbnail workers are not
- * disturbed), where the usual rules make re-applying safe. Stops once it reaches events
- * newer than its own start, or the log stays silent, then exits. The stream consumer
- * never rejects: a message it cannot read is counted and skipped, since a rejection on a
- * stream closes the connection on RabbitMQ before 3.13.
+ * Re-applies the events of the {@code srs.events.log} stream from a given time: each
+ * event that changes live state is sent, marked as a replay, to the status worker's queue
+ * only (thumbnail workers are not disturbed), where the usual rules make re-applying
+ * safe; informational events (stalled, resumed) are left out. Stops once it reaches
+ * events newer than its own start, or the log stays silent, then exits. The stream
+ * consumer never rejects: a message it cannot read is counted and skipped, since a
+ * rejection on a stream closes the connection on RabbitMQ before 3.13.
  */
 @Component
 @Profile("replay")
@@ -68,6 +69,7 @@ class ReplayRunner implements ApplicationRunner {
 		Instant started = Instant.now();
 		AtomicInteger replayed = new AtomicInteger();
 		AtomicInteger skipped = new AtomicInteger();
+		AtomicInteger informational = new AtomicInteger();
 		AtomicLong lastDelivery = new AtomicLong(System.nanoTime());
 		AtomicBoolean caughtUp = new AtomicBoolean();
 		try (Connection connection = this.connectionFactory.createConnection();
@@ -79,7 +81,7 @@ class ReplayRunner implements ApplicationRunner {
 						public void handleDelivery(String consumerTag, Envelope envelope,
 								AMQP.BasicProperties properties, byte[] body) throws IOException {
 							lastDelivery.set(System.nanoTime());
-							if (!replay(body, started, replayed, skipped)) {
+							if (!replay(body, started, replayed, skipped, informational)) {
 								caughtUp.set(true);
 							}
 							channel.basicAck(envelope.getDeliveryTag(), false);
@@ -90,8 +92,8 @@ class ReplayRunner implements ApplicationRunner {
 			}
 			channel.basicCancel(tag);
 		}
-		log.info("Replay from {} done: {} events re-applied, {} skipped", this.settings.from(), replayed.get(),
-				skipped.get());
+		log.info("Replay from {} done: {} events re-applied, {} informational left out, {} skipped",
+				this.settings.from(), replayed.get(), informational.get(), skipped.get());
 		System.exit(SpringApplication.exit(this.context, () -> 0));
 	}
 
@@ -99,7 +101,8 @@ class ReplayRunner implements ApplicationRunner {
 	 * Re-applies one log entry; answers false once the log has reached events newer than
 	 * the replay.
 	 */
-	private boolean replay(byte[] body, Instant started, AtomicInteger replayed, AtomicInteger skipped) {
+	private boolean replay(byte[] body, Instant started, AtomicInteger replayed, AtomicInteger skipped,
+			AtomicInteger informational) {
 		StreamEvent event;
 		try {
 			event = this.codec.decode(body);
@@ -111,6 +114,10 @@ class ReplayRunner implements ApplicationRunner {
 		}
 		if (event.occurredAt().isAfter(started)) {
 			return false;
+		}
+		if (!event.changesLiveState()) {
+			informational.incrementAndGet();
+			return true;
 		}
 		this.sender.send("", StatusTopology.EVENTS_QUEUE, event.replayed());
 		replayed.incrementAndGet();

@@ -16,6 +16,8 @@ import dev.streamctl.common.directory.LiveState;
 import dev.streamctl.common.directory.WriteResult;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamResumed;
+import dev.streamctl.common.event.StreamStalled;
 import dev.streamctl.common.test.CapturedLogs;
 import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.common.test.InMemoryChannelDirectory;
@@ -389,6 +391,44 @@ class StatusServiceTest {
 			.apply(List.of(in(1, published(this.key, this.t0)), in(2, published(other, this.t0))));
 
 		assertThat(outcomes).hasSize(1).containsValue(Outcome.APPLIED);
+	}
+
+	@Test
+	void acknowledgesAStallAndItsEndWithoutTouchingTheRowWhateverTheGrace() {
+		StatusService service = service(GRACE);
+		StreamPublished published = published(this.key, this.t0);
+		service.apply(List.of(in(1, published)));
+		StreamStalled stalled = StreamStalled.of(this.t0.plusSeconds(40), published.session(), this.t0.plusSeconds(20));
+		StreamResumed resumed = StreamResumed.of(this.t0.plusSeconds(70), published.session(), stalled.occurredAt());
+
+		Map<Long, Outcome> outcomes = service.apply(List.of(in(2, stalled), in(3, resumed), in(4, stalled.replayed())));
+
+		assertThat(outcomes).containsOnly(entry(2L, Outcome.INFORMATIONAL), entry(3L, Outcome.INFORMATIONAL),
+				entry(4L, Outcome.INFORMATIONAL));
+		assertThat(outcomes.values()).allSatisfy(outcome -> assertThat(outcome.settle()).isEqualTo(Outcome.Settle.ACK));
+		assertThat(stored()).isEqualTo(new Channel(this.channel.id(), this.channel.streamKey(), true, this.t0));
+		assertThat(this.directory.writes()).hasSize(1);
+		assertThat(this.sender.sent()).isEmpty();
+		assertThat(this.pauses).isEmpty();
+		assertThat(count("informational")).isEqualTo(3);
+	}
+
+	@Test
+	void neitherCollapsesNorReplacesTheStateEventsOfItsBatch() {
+		Channel offline = this.directory.add(newKey());
+		StreamPublished published = published(this.key, this.t0);
+		StreamEvent unpublished = unpublished(offline.streamKey().value(), this.t0);
+		StreamStalled laterStall = StreamStalled.of(this.t0.plusSeconds(30), published.session(), this.t0);
+		StreamResumed laterResume = StreamResumed.of(this.t0.plusSeconds(30), unpublished.session(), this.t0);
+
+		Map<Long, Outcome> outcomes = service()
+			.apply(List.of(in(1, published), in(2, laterStall), in(3, unpublished), in(4, laterResume)));
+
+		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.INFORMATIONAL),
+				entry(3L, Outcome.APPLIED), entry(4L, Outcome.INFORMATIONAL));
+		assertThat(stored()).isEqualTo(new Channel(this.channel.id(), this.channel.streamKey(), true, this.t0));
+		assertThat(this.directory.channel(offline.id()).live()).isFalse();
+		assertThat(this.directory.writes()).extracting(Write::at).containsOnly(this.t0);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.streamctl.status.apply;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamStalled;
 import dev.streamctl.common.test.FakeSrsApi;
 import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.common.test.TestBroker;
@@ -27,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * Two status workers at once, as real processes: one applies while the other stands by;
  * killing the active one with SIGKILL mid-stream hands its queue to the other within
  * seconds, and every stream ends in its latest state. Then the replay command re-applies
- * what a wrong key had dead-lettered.
+ * what a wrong key had dead-lettered, leaving the informational events of the log out.
  */
 class StatusWorkerFailoverIT {
 
@@ -106,7 +109,9 @@ class StatusWorkerFailoverIT {
 		this.store.failWith(401, "{\"message\":\"Invalid API key\",\"hint\":\"Double check your Supabase key.\"}");
 
 		try (TestRabbit rabbit = new TestRabbit(this.broker, this.vhost)) {
-			rabbit.publish(FixtureEvents.published(key, "c1", at));
+			StreamPublished published = FixtureEvents.published(key, "c1", at);
+			rabbit.publish(published);
+			rabbit.publish(StreamStalled.of(at.plusMillis(1), published.session(), at));
 			await().untilAsserted(() -> assertThat(rabbit.messageCount(StatusTopology.DEAD_LETTER_QUEUE)).isEqualTo(1));
 		}
 		this.store.clearFaults();
@@ -115,6 +120,8 @@ class StatusWorkerFailoverIT {
 				"--status.replay.from=" + at.minusSeconds(60), "--status.replay.idle=2s");
 
 		assertThat(exit).isZero();
+		assertThat(Files.readString(this.logs.resolve("replay.log")))
+			.contains("1 events re-applied, 1 informational left out, 0 skipped");
 		await().untilAsserted(() -> assertThat(this.store.row(channel)).containsEntry("is_on_live", true)
 			.containsEntry("modified", at));
 	}

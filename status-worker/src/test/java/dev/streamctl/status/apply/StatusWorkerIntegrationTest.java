@@ -8,8 +8,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.directory.Channel;
 import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamResumed;
+import dev.streamctl.common.event.StreamStalled;
 import dev.streamctl.common.test.FakeSrsApi;
 import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.common.test.TestBroker;
@@ -252,6 +257,41 @@ class StatusWorkerIntegrationTest {
 		await().untilAsserted(() -> assertThat(store.row(this.channel)).containsEntry("is_on_live", true));
 		assertThat(readiness().at("/status").asString()).isEqualTo("UP");
 		this.rabbit.receive(StatusTopology.DEAD_LETTER_QUEUE);
+	}
+
+	/**
+	 * Stall events published as the thumbnail worker does do not reach the queue; one
+	 * that does (through the {@code stream.#} binding of a broker set up by an earlier
+	 * version) is acknowledged and changes nothing. The unknown key published last is the
+	 * sentinel: when its batch is counted, so is every earlier one.
+	 */
+	@Test
+	void acknowledgesAStallEventWithoutWritingAndReceivesNoneThroughTheExchange() {
+		StreamPublished published = FixtureEvents.published(this.key, "s1", this.t0);
+		this.rabbit.publish(published);
+		await().untilAsserted(() -> assertThat(store.row(this.channel)).containsEntry("is_on_live", true));
+		double informational = count("informational");
+		double unknown = count("unknown_channel");
+		double deadLettered = count("dead_lettered");
+		int patches = patches();
+		StreamStalled stalled = StreamStalled.of(this.t0.plusSeconds(30), published.session(), this.t0.plusSeconds(10));
+
+		this.rabbit.publish(stalled);
+		this.rabbit.publish(StreamResumed.of(this.t0.plusSeconds(50), published.session(), stalled.occurredAt()));
+		StreamStalled throughOldBinding = StreamStalled.of(this.t0.plusSeconds(60), published.session(),
+				this.t0.plusSeconds(55));
+		EventCodec codec = new EventCodec();
+		this.rabbit.send("", StatusTopology.EVENTS_QUEUE,
+				EventMessages.toMessage(throughOldBinding, codec.encode(throughOldBinding)));
+		this.rabbit.publish(FixtureEvents.published("unknown" + UUID.randomUUID().toString().replace("-", ""), "s9",
+				this.t0.plusSeconds(70)));
+
+		await().untilAsserted(() -> assertThat(count("unknown_channel")).isEqualTo(unknown + 1));
+		assertThat(count("informational")).isEqualTo(informational + 1);
+		assertThat(count("dead_lettered")).isEqualTo(deadLettered);
+		assertThat(patches()).isEqualTo(patches);
+		assertThat(store.row(this.channel)).containsEntry("is_on_live", true).containsEntry("modified", this.t0);
+		assertThat(this.rabbit.messageCount(StatusTopology.EVENTS_QUEUE)).isZero();
 	}
 
 	private double count(String outcome) {

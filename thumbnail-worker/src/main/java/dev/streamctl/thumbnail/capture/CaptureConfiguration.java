@@ -12,6 +12,7 @@ import dev.streamctl.common.topology.QueueDefinition;
 import dev.streamctl.common.topology.ThumbnailTopology;
 import dev.streamctl.common.topology.Topology;
 import dev.streamctl.thumbnail.capture.decode.KeyframeDecoder;
+import dev.streamctl.thumbnail.events.StreamHealthEvents;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -71,16 +72,20 @@ class CaptureConfiguration {
 		return pool;
 	}
 
-	/** Stalls are logged by the capture; here they become events. */
+	/**
+	 * A capture's stalls become {@code stream.stalled} and {@code stream.resumed} events.
+	 */
 	@Bean
-	StallReports stallReports() {
+	StallReports stallReports(StreamHealthEvents events) {
 		return new StallReports() {
 			@Override
 			public void stalled(SrsSession session, Instant lastVideoAt) {
+				events.stalled(session, lastVideoAt);
 			}
 
 			@Override
 			public void resumed(SrsSession session, Instant stalledAt) {
+				events.resumed(session, stalledAt);
 			}
 		};
 	}

@@ -200,13 +200,17 @@ class ThumbnailWorkerIntegrationTest {
 	void reportsAStreamThatStallsAndResumesAndChangesNothingElse() throws Exception {
 		goLive();
 		await().untilAsserted(() -> assertThat(this.thumbnail).exists());
+		double stalled = events("stream.stalled");
+		double resumed = events("stream.resumed");
 
 		source.stall("live", this.key, true);
 		await().untilAsserted(() -> assertThat(gauge("thumbnail.streams.stalled")).isEqualTo(1));
 		assertThat(source.readers("live", this.key)).isEqualTo(1);
+		await().untilAsserted(() -> assertThat(events("stream.stalled")).isEqualTo(stalled + 1));
 
 		source.stall("live", this.key, false);
 		await().untilAsserted(() -> assertThat(gauge("thumbnail.streams.stalled")).isZero());
+		await().untilAsserted(() -> assertThat(events("stream.resumed")).isEqualTo(resumed + 1));
 		FileTime before = Files.getLastModifiedTime(this.thumbnail);
 		await().untilAsserted(() -> assertThat(Files.getLastModifiedTime(this.thumbnail)).isGreaterThan(before));
 	}
@@ -245,6 +249,15 @@ class ThumbnailWorkerIntegrationTest {
 	private double jobs(String outcome) {
 		var counter = this.meters.find("thumbnail.jobs").tag("outcome", outcome).counter();
 		return (counter == null) ? 0 : counter.count();
+	}
+
+	/** Stall events the broker confirmed, of one type. */
+	private double events(String type) {
+		return this.meters.get("thumbnail.stream.events")
+			.tag("type", type)
+			.tag("outcome", "published")
+			.counter()
+			.count();
 	}
 
 	private double gauge(String name) {
