@@ -205,7 +205,7 @@ class DecodePoolTest {
 	void aKeyframeThatArrivesDuringAFailingDecodeIsTriedAtOnce() {
 		DecodePool pool = pool(1, HOUR);
 
-		Caught caught = whileDecoding(pool, TestKeyframes.garbled(join.get(0), 1),
+		Caught caught = whileDecoding(pool, TestKeyframes.noise(join.get(0), 4 * 1024 * 1024, 1),
 				(decoding) -> decoding.offer(join.get(1)));
 
 		await().until(() -> written() == 1);
@@ -302,7 +302,7 @@ class DecodePoolTest {
 	 */
 	private Caught whileDecoding(DecodePool pool, Keyframe keyframe, Consumer<DecodePool.Slot> action) {
 		await().until(() -> this.decodeThreads.size() == 1);
-		Thread decoding = this.decodeThreads.get(0);
+		Thread decodeThread = this.decodeThreads.get(0);
 		for (int attempt = 0; attempt < 10; attempt++) {
 			String publicName = name(Character.forDigit(attempt, 16));
 			DecodePool.Slot slot = pool.open(publicName, key("k" + attempt));
@@ -314,7 +314,7 @@ class DecodePoolTest {
 					throw new AssertionError("the pool never decoded the keyframe");
 				}
 				synchronized (slot) {
-					if (insideTheDecoder(decoding)) {
+					if (decoding(decodeThread)) {
 						action.accept(slot);
 						return new Caught(slot, publicName, attempt);
 					}
@@ -340,10 +340,18 @@ class DecodePoolTest {
 	private record Caught(DecodePool.Slot slot, String publicName, int attempt) {
 	}
 
-	private static boolean insideTheDecoder(Thread thread) {
+	/**
+	 * Whether the thread decodes a keyframe, or waits to report its failure (while the
+	 * test holds the stream's lock, that is where a failed decode stops).
+	 */
+	private static boolean decoding(Thread thread) {
 		return Arrays.stream(thread.getStackTrace())
-			.anyMatch((frame) -> frame.getClassName().equals(KeyframeDecoder.class.getName())
-					&& frame.getMethodName().equals("decode"));
+			.anyMatch((frame) -> isMethod(frame, KeyframeDecoder.class, "decode")
+					|| isMethod(frame, DecodePool.Slot.class, "failed"));
+	}
+
+	private static boolean isMethod(StackTraceElement frame, Class<?> type, String method) {
+		return frame.getClassName().equals(type.getName()) && frame.getMethodName().equals(method);
 	}
 
 	private static byte[] thumbnailOf(Keyframe keyframe) throws KeyframeDecodeException {

@@ -48,6 +48,25 @@ public final class TestKeyframes {
 	}
 
 	/**
+	 * A keyframe of {@code real}'s configuration and time whose only NAL unit is an IDR
+	 * slice header byte followed by {@code size} bytes of noise: a large keyframe the
+	 * decoder reads through and cannot make a picture of.
+	 */
+	public static Keyframe noise(Keyframe real, int size, long seed) {
+		byte[] slice = new byte[size + 1];
+		new Random(seed).nextBytes(slice);
+		slice[0] = 0x65;
+		int lengthSize = real.nalLengthSize();
+		byte[] units = new byte[lengthSize + slice.length];
+		for (int i = 0; i < lengthSize; i++) {
+			units[i] = (byte) (slice.length >>> (8 * (lengthSize - 1 - i)));
+		}
+		System.arraycopy(slice, 0, units, lengthSize, slice.length);
+		return new Keyframe(real.configuration(), units, real.timestampMillis(), real.compositionTimeMillis(),
+				real.sequence());
+	}
+
+	/**
 	 * An FLV body whose video is HEVC: as a classic FLV codec id 12 ({@code codecid-12}),
 	 * or, when {@code enhanced}, as enhanced FLV's FourCC {@code hvc1}.
 	 */
