@@ -234,10 +234,7 @@ final class DecodePool implements AutoCloseable {
 			if (this.busy || this.closed) {
 				return;
 			}
-			long now = System.nanoTime();
-			long due = (this.written == null) ? now
-					: Math.max(now, this.writtenNanos + DecodePool.this.interval.toNanos());
-			enqueue(due);
+			enqueue(nextDue());
 		}
 
 		/** When this stream's last thumbnail was written, or null before the first. */
@@ -254,6 +251,14 @@ final class DecodePool implements AutoCloseable {
 			this.closed = true;
 			this.latest = null;
 			DecodePool.this.slots.remove(this);
+		}
+
+		/**
+		 * Now if the stream has no thumbnail yet, else an interval after the last one.
+		 */
+		private long nextDue() {
+			long now = System.nanoTime();
+			return (this.written == null) ? now : Math.max(now, this.writtenNanos + DecodePool.this.interval.toNanos());
 		}
 
 		private void enqueue(long dueNanos) {
@@ -303,11 +308,18 @@ final class DecodePool implements AutoCloseable {
 
 		/**
 		 * A keyframe that cannot be decoded is not tried again; the next one is, as soon
-		 * as it arrives. Logged once per run of failures.
+		 * as it arrives (or at once, when it arrived during the failed decode). Logged
+		 * once per run of failures.
 		 */
 		private synchronized void failed(Keyframe keyframe, String outcome, @Nullable String reason) {
 			this.shown = keyframe;
-			this.busy = false;
+			Keyframe newer = this.latest;
+			if (!this.closed && newer != null && newer != keyframe) {
+				enqueue(nextDue());
+			}
+			else {
+				this.busy = false;
+			}
 			DecodePool.this.metrics.decode(outcome);
 			if (!this.failing) {
 				this.failing = true;

@@ -31,14 +31,14 @@ import dev.streamctl.common.test.media.FlvTags.Tag;
  * body that ends without its final chunk. Each connection runs the {@link Script} given;
  * what the client did is recorded on its {@link Connection}.
  */
-final class FakeSrsHttpFlv implements AutoCloseable {
+public final class FakeSrsHttpFlv implements AutoCloseable {
 
 	/** The response headers SRS sent, up to and including the empty line. */
-	static final byte[] SRS_HEADERS = readFixture("http-flv/srs_http_flv_headers.txt");
+	public static final byte[] SRS_HEADERS = readFixture("http-flv/srs_http_flv_headers.txt");
 
 	/** What one connection is answered. */
 	@FunctionalInterface
-	interface Script {
+	public interface Script {
 
 		void serve(Connection connection) throws IOException;
 
@@ -52,7 +52,7 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 
 	private final List<Connection> connections = new CopyOnWriteArrayList<>();
 
-	FakeSrsHttpFlv(Script script) {
+	public FakeSrsHttpFlv(Script script) {
 		this.script = script;
 		try {
 			this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -63,12 +63,17 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 		this.threads.execute(this::accept);
 	}
 
-	URI url(String app, String stream) {
+	public URI url(String app, String stream) {
 		return URI.create("http://127.0.0.1:" + this.server.getLocalPort() + "/" + app + "/" + stream + ".flv");
 	}
 
+	/** The worker's input URL template for this source. */
+	public String urlTemplate() {
+		return "http://127.0.0.1:" + this.server.getLocalPort() + "/{app}/{stream}.flv";
+	}
+
 	/** The connections accepted so far, in order. */
-	List<Connection> connections() {
+	public List<Connection> connections() {
 		return List.copyOf(this.connections);
 	}
 
@@ -95,7 +100,7 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 	}
 
 	/** A 404 as an HTTP server sends it, with a body that names the stream. */
-	static Script notFound() {
+	public static Script notFound() {
 		return (connection) -> {
 			byte[] body = ("<html>no stream at " + connection.request() + "</html>").getBytes(StandardCharsets.UTF_8);
 			connection.write(("HTTP/1.1 404 Not Found\r\nConnection: Close\r\nContent-Type: text/html\r\n"
@@ -111,7 +116,7 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 	 * its timestamp after the first byte when {@code paced}; the header and the first
 	 * PreviousTagSize go at once.
 	 */
-	static void sendPaced(Connection connection, byte[] flv, boolean paced) throws IOException {
+	public static void sendPaced(Connection connection, byte[] flv, boolean paced) throws IOException {
 		long start = System.nanoTime();
 		connection.chunk(flv, 0, FlvTags.HEADER_AND_FIRST_PREVIOUS_TAG_SIZE);
 		for (Tag tag : FlvTags.of(flv)) {
@@ -140,7 +145,7 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 	}
 
 	/** One accepted connection. */
-	static final class Connection {
+	public static final class Connection {
 
 		private final Socket socket;
 
@@ -167,31 +172,31 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 		}
 
 		/** The request line, e.g. {@code GET /live/key.flv HTTP/1.1}, once it arrived. */
-		CompletableFuture<String> requestLine() {
+		public CompletableFuture<String> requestLine() {
 			return this.request;
 		}
 
-		String request() {
+		public String request() {
 			return this.request.join();
 		}
 
 		/** Completes when the client closed its end of the connection. */
-		CompletableFuture<Void> closedByClient() {
+		public CompletableFuture<Void> closedByClient() {
 			return this.closedByClient;
 		}
 
-		void write(byte[] bytes) throws IOException {
+		public void write(byte[] bytes) throws IOException {
 			OutputStream out = this.socket.getOutputStream();
 			out.write(bytes);
 			out.flush();
 		}
 
-		void srsHeaders() throws IOException {
+		public void srsHeaders() throws IOException {
 			write(SRS_HEADERS);
 		}
 
 		/** One chunk of the chunked transfer coding. */
-		void chunk(byte[] bytes, int offset, int length) throws IOException {
+		public void chunk(byte[] bytes, int offset, int length) throws IOException {
 			ByteArrayOutputStream chunk = new ByteArrayOutputStream(length + 16);
 			chunk.writeBytes((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
 			chunk.write(bytes, offset, length);
@@ -200,12 +205,12 @@ final class FakeSrsHttpFlv implements AutoCloseable {
 		}
 
 		/** The last, empty chunk, which SRS does not send when the publisher stops. */
-		void finalChunk() throws IOException {
+		public void finalChunk() throws IOException {
 			write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 		}
 
 		/** Sends nothing more and waits until the client closes its end. */
-		void holdUntilTheClientCloses() throws IOException {
+		public void holdUntilTheClientCloses() throws IOException {
 			InputStream in = this.socket.getInputStream();
 			while (in.read() != -1) {
 				// A client sends nothing more after its request; drain whatever comes.
