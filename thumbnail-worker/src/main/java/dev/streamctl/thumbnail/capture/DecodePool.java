@@ -230,8 +230,11 @@ final class DecodePool implements AutoCloseable {
 		 * yet, else an interval after the last one.
 		 */
 		synchronized void offer(Keyframe keyframe) {
+			if (this.closed) {
+				return;
+			}
 			this.latest = keyframe;
-			if (this.busy || this.closed) {
+			if (this.busy) {
 				return;
 			}
 			enqueue(nextDue());
@@ -292,7 +295,13 @@ final class DecodePool implements AutoCloseable {
 					DecodePool.this.files.write(this.publicName, jpeg);
 				}
 				catch (IOException ex) {
-					this.busy = false;
+					Keyframe newer = this.latest;
+					if (newer != null && newer != keyframe) {
+						enqueue(nextDue());
+					}
+					else {
+						this.busy = false;
+					}
 					DecodePool.this.metrics.decode("write_failed");
 					log.warn("Could not write the thumbnail of {}: {}", this.stream.masked(), ex.getMessage());
 					return;

@@ -139,7 +139,19 @@ final class TapCapture implements StreamCapture, Runnable {
 			if (delivered) {
 				backoff = this.settings.restartBackoff();
 			}
-			Liveness live = this.liveness.apply(this);
+			Liveness live;
+			try {
+				live = this.liveness.apply(this);
+			}
+			catch (RuntimeException ex) {
+				// stop() interrupted the question (Reactor's block() throws); else a
+				// surprise
+				if (this.stopping) {
+					break;
+				}
+				log.warn("Could not ask SRS whether {} is live: {}", stream().masked(), ex.toString());
+				live = Liveness.UNKNOWN;
+			}
 			if (live == Liveness.GONE) {
 				log.info("SRS no longer lists {}; its capture ends ({})", stream().masked(), outcome);
 				this.endedBecause = "ended";

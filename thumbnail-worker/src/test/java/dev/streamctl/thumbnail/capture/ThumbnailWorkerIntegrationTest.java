@@ -181,7 +181,8 @@ class ThumbnailWorkerIntegrationTest {
 		srs.unpublish("live", this.key);
 		await().untilAsserted(() -> {
 			assertThat(source.readers("live", this.key)).isZero();
-			assertThat(jobs("ended")).isEqualTo(ended + 1);
+			// another test's capture may end in the same moment: at least this one
+			assertThat(jobs("ended")).isGreaterThanOrEqualTo(ended + 1);
 		});
 	}
 
