@@ -411,8 +411,11 @@ class Worker:
             "THUMBNAIL_INTERVAL": o.interval,
             "SERVER_PORT": str(self.port),
         })
-        if o.worker_java_opts:
-            env["JAVA_TOOL_OPTIONS"] = o.worker_java_opts
+        java_opts = o.worker_java_opts
+        if self.variant == "candidate" and o.candidate_java_opts:
+            java_opts = o.candidate_java_opts
+        if java_opts:
+            env["JAVA_TOOL_OPTIONS"] = java_opts
         else:
             env.pop("JAVA_TOOL_OPTIONS", None)
         for spec in (o.worker_env, o.reference_env if self.variant == "reference" else o.candidate_env):
@@ -885,6 +888,7 @@ def main():
     a("--srs-api", choices=["fake", "none"], default="fake")
     a("--interval", default="10s")
     a("--worker-java-opts", default="")
+    a("--candidate-java-opts", default="")
     a("--worker-env", default="")
     a("--reference-env", default="")
     a("--candidate-env", default="")

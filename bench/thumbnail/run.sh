@@ -34,7 +34,9 @@
 #   SRS_API=fake        fake: the workers' SRS_APIS is the source; none: SRS_APIS empty
 #   PG_PORT             the fake Supabase REST endpoint (default: a free port)
 #   RABBIT_API=http://127.0.0.1:15672 RABBIT_HOST=127.0.0.1 RABBIT_PORT=5672 RABBIT_USER=guest RABBIT_PASSWORD=guest
-#   WORKER_JAVA_OPTS    JAVA_TOOL_OPTIONS of both workers (default none: the JVM's defaults, as the image runs them)
+#   WORKER_JAVA_OPTS    JAVA_TOOL_OPTIONS of both workers (default none: the JVM's defaults, as 6e71c04's image ran them)
+#   CANDIDATE_JAVA_OPTS JAVA_TOOL_OPTIONS of the candidate (default: the ENV JAVA_TOOL_OPTIONS of
+#                       thumbnail-worker/Dockerfile, as the image runs it; "none" for the JVM's defaults)
 #   WORKER_ENV          extra "NAME=value ..." for both workers; REFERENCE_ENV / CANDIDATE_ENV for one of them
 #   THUMBNAIL_INTERVAL=10s
 #   JOB_RATE=20         jobs published per second when streams are added (0: all at once)
@@ -60,6 +62,10 @@ FFMPEG=${FFMPEG:-ffmpeg}
 SOURCE_PORT=${SOURCE_PORT:-19460}
 SOURCE_WRITE_MS=${SOURCE_WRITE_MS:-350}
 SOURCE_JAVA_OPTS=${SOURCE_JAVA_OPTS:--Xmx512m -XX:+UseSerialGC}
+# the candidate runs with the JVM options its image sets
+IMAGE_JAVA_OPTS=$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' "$ROOT/thumbnail-worker/Dockerfile")
+CANDIDATE_JAVA_OPTS=${CANDIDATE_JAVA_OPTS:-$IMAGE_JAVA_OPTS}
+[ "$CANDIDATE_JAVA_OPTS" = none ] && CANDIDATE_JAVA_OPTS=
 SRS_API=${SRS_API:-fake}
 THUMBNAIL_INTERVAL=${THUMBNAIL_INTERVAL:-10s}
 JOB_RATE=${JOB_RATE:-20}
@@ -176,7 +182,8 @@ ARGS=(--out "$OUT" --variants "$VARIANTS" --definitions "$ROOT/rabbitmq/definiti
 	--source-streams "$SOURCE_STREAMS" --srs-api "$SRS_API" --interval "$THUMBNAIL_INTERVAL"
 	--rabbit-api "${RABBIT_API:-http://127.0.0.1:15672}" --rabbit-host "${RABBIT_HOST:-127.0.0.1}"
 	--rabbit-port "${RABBIT_PORT:-5672}" --rabbit-user "${RABBIT_USER:-guest}" --rabbit-password "${RABBIT_PASSWORD:-guest}"
-	--worker-java-opts "${WORKER_JAVA_OPTS:-}" --worker-env "${WORKER_ENV:-}"
+	--worker-java-opts "${WORKER_JAVA_OPTS:-}" --candidate-java-opts "$CANDIDATE_JAVA_OPTS" \
+	--worker-env "${WORKER_ENV:-}"
 	--reference-env "${REFERENCE_ENV:-}" --candidate-env "${CANDIDATE_ENV:-}" --job-rate "$JOB_RATE"
 	--max-age "$CONC_MAX_AGE"
 	--cost-runs "$COST_RUNS" --cost-streams "$COST_STREAMS" --cost-warmup "$COST_WARMUP" --cost-seconds "$COST_SECONDS"
