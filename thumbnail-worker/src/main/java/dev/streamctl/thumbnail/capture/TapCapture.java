@@ -78,6 +78,9 @@ final class TapCapture implements StreamCapture, Runnable {
 
 	private volatile @Nullable Thread thread;
 
+	/** Set when the thread's work has ended, whatever ended it. */
+	private volatile boolean finished;
+
 	/** Whether a dropped keyframe was logged already (each is counted). */
 	private volatile boolean dropLogged;
 
@@ -106,6 +109,15 @@ final class TapCapture implements StreamCapture, Runnable {
 
 	@Override
 	public void run() {
+		try {
+			read();
+		}
+		finally {
+			this.finished = true;
+		}
+	}
+
+	private void read() {
 		URI url;
 		try {
 			url = this.settings.inputUrlOf(session().session().app(), stream());
@@ -232,10 +244,14 @@ final class TapCapture implements StreamCapture, Runnable {
 		return true;
 	}
 
+	/**
+	 * Until its thread has finished: a capture not started yet, or whose thread is being
+	 * started, counts as running (its thread is not alive yet in that moment, and the
+	 * watchdog must not take it for ended).
+	 */
 	@Override
 	public boolean isRunning() {
-		Thread running = this.thread;
-		return running == null || running.isAlive();
+		return !this.finished;
 	}
 
 	@Override
