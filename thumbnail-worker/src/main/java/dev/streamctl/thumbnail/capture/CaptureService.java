@@ -80,8 +80,8 @@ public class CaptureService implements SmartLifecycle {
 			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
 			MeterRegistry meters, Clock clock, HttpClient client, DecodePool pool, StallReports stalls) {
 		this(directory, lock, settlement, files, metrics, settings, srs, scheduler, meters, clock,
-				(job, channel, liveness) -> new TapCapture(job, channel, new Sessions(job.event()), settings, client,
-						pool, metrics, stalls, liveness));
+				(job, channel, liveness) -> new TapCapture(channel, new Sessions(job), settings, client, pool, metrics,
+						stalls, liveness));
 	}
 
 	/**

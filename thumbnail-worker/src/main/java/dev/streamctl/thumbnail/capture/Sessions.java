@@ -21,6 +21,9 @@ import dev.streamctl.common.event.StreamUnpublished;
  * candidate only forgets it; the end of the owner hands the capture to the newest
  * candidate still open, or stops it. Late events of an earlier session change nothing.
  * <p>
+ * It also keeps the capture's job: the delivery that stays unacknowledged while the
+ * capture runs, taken over from a redelivery when the one held is gone.
+ * <p>
  * Thread-safe: the job listener and the control listener both call it.
  */
 final class Sessions {
@@ -39,12 +42,34 @@ final class Sessions {
 
 	}
 
+	private CaptureJob job;
+
 	private StreamPublished owner;
 
 	private final List<StreamPublished> candidates = new ArrayList<>();
 
-	Sessions(StreamPublished owner) {
-		this.owner = owner;
+	/** The sessions of a capture started by {@code job}, whose publish owns it. */
+	Sessions(CaptureJob job) {
+		this.job = job;
+		this.owner = job.event();
+	}
+
+	/** The delivery the capture holds. */
+	synchronized CaptureJob job() {
+		return this.job;
+	}
+
+	/**
+	 * Takes over a redelivery of the capture's job when the delivery it held is gone (its
+	 * channel was closed, e.g. by the broker's consumer timeout), so the capture keeps a
+	 * job the broker hands on if this worker dies. Answers whether it did.
+	 */
+	synchronized boolean holdRedelivered(CaptureJob redelivered) {
+		if (this.job.channel().isOpen()) {
+			return false;
+		}
+		this.job = redelivered;
+		return true;
 	}
 
 	/** The publish of the session the capture belongs to now. */

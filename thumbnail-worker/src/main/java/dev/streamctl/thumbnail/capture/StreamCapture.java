@@ -26,7 +26,9 @@ interface StreamCapture {
 	 * Takes over a redelivery of its own job when the delivery it held is gone; answers
 	 * whether it did.
 	 */
-	boolean holdRedelivered(CaptureJob redelivered);
+	default boolean holdRedelivered(CaptureJob redelivered) {
+		return sessions().holdRedelivered(redelivered);
+	}
 
 	/**
 	 * Whether it runs or is about to: a capture the service registered but has not
@@ -47,11 +49,16 @@ interface StreamCapture {
 	/** Whether the stream is stalled now: no video for the stall time. */
 	boolean stalled();
 
-	CaptureJob job();
+	default CaptureJob job() {
+		return sessions().job();
+	}
 
 	Channel channel();
 
-	/** The SRS sessions of the stream: the one the capture belongs to, and others. */
+	/**
+	 * The SRS sessions of the stream (the one the capture belongs to, and others) and the
+	 * job it holds.
+	 */
 	Sessions sessions();
 
 	/** The publish of the session the capture belongs to now. */

@@ -43,8 +43,6 @@ final class TapCapture implements StreamCapture, Runnable {
 	/** Thread stack size: the thread only waits on its connection. */
 	private static final long STACK_BYTES = 256 * 1024;
 
-	private volatile CaptureJob job;
-
 	private final Channel channel;
 
 	private final Sessions sessions;
@@ -84,9 +82,8 @@ final class TapCapture implements StreamCapture, Runnable {
 	/** Whether a dropped keyframe was logged already (each is counted). */
 	private volatile boolean dropLogged;
 
-	TapCapture(CaptureJob job, Channel channel, Sessions sessions, CaptureSettings settings, HttpClient client,
-			DecodePool pool, CaptureMetrics metrics, StallReports stalls, Function<StreamCapture, Liveness> liveness) {
-		this.job = job;
+	TapCapture(Channel channel, Sessions sessions, CaptureSettings settings, HttpClient client, DecodePool pool,
+			CaptureMetrics metrics, StallReports stalls, Function<StreamCapture, Liveness> liveness) {
 		this.channel = channel;
 		this.sessions = sessions;
 		this.settings = settings;
@@ -231,20 +228,6 @@ final class TapCapture implements StreamCapture, Runnable {
 	}
 
 	/**
-	 * Takes over a redelivery of this capture's own job when the delivery it held is gone
-	 * (its channel was closed, e.g. by the broker's consumer timeout), so the capture
-	 * keeps a job the broker hands on if this worker dies. Answers whether it did.
-	 */
-	@Override
-	public boolean holdRedelivered(CaptureJob redelivered) {
-		if (this.job.channel().isOpen()) {
-			return false;
-		}
-		this.job = redelivered;
-		return true;
-	}
-
-	/**
 	 * Until its thread has finished: a capture not started yet, or whose thread is being
 	 * started, counts as running (its thread is not alive yet in that moment, and the
 	 * watchdog must not take it for ended).
@@ -257,11 +240,6 @@ final class TapCapture implements StreamCapture, Runnable {
 	@Override
 	public @Nullable String endedBecause() {
 		return this.endedBecause;
-	}
-
-	@Override
-	public CaptureJob job() {
-		return this.job;
 	}
 
 	@Override

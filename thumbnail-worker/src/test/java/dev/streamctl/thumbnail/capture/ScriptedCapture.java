@@ -16,8 +16,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ScriptedCapture implements StreamCapture {
 
-	private CaptureJob job;
-
 	private final Channel channel;
 
 	private final Sessions sessions;
@@ -40,9 +38,8 @@ final class ScriptedCapture implements StreamCapture {
 	private boolean stalled;
 
 	ScriptedCapture(CaptureJob job, Channel channel, Function<StreamCapture, Liveness> liveness) {
-		this.job = job;
 		this.channel = channel;
-		this.sessions = new Sessions(job.event());
+		this.sessions = new Sessions(job);
 		this.liveness = liveness;
 	}
 
@@ -56,15 +53,6 @@ final class ScriptedCapture implements StreamCapture {
 	public void stop() {
 		this.stopped = true;
 		this.running = false;
-	}
-
-	@Override
-	public boolean holdRedelivered(CaptureJob redelivered) {
-		if (this.job.channel().isOpen()) {
-			return false;
-		}
-		this.job = redelivered;
-		return true;
 	}
 
 	@Override
@@ -85,11 +73,6 @@ final class ScriptedCapture implements StreamCapture {
 	@Override
 	public boolean stalled() {
 		return this.stalled;
-	}
-
-	@Override
-	public CaptureJob job() {
-		return this.job;
 	}
 
 	@Override

@@ -26,7 +26,7 @@ class SessionsTest {
 
 	private final StreamPublished owner = published("c1", T0);
 
-	private final Sessions sessions = new Sessions(this.owner);
+	private final Sessions sessions = new Sessions(new CaptureJob(this.owner, new DeliveryChannel().channel(), 1, 0));
 
 	@Test
 	void belongsToTheSessionWhosePublishStartedIt() {

@@ -479,7 +479,7 @@ class TapCaptureTest {
 		StreamPublished published = FixtureEvents.published(streamKey, "c1", this.clock.instant());
 		CaptureJob job = new CaptureJob(published, new DeliveryChannel().channel(), 1, 0);
 		Channel channel = new Channel(UUID.randomUUID(), StreamKey.of(streamKey), true, null);
-		TapCapture capture = new TapCapture(job, channel, new Sessions(published), settings.build(), CLIENT, this.pool,
+		TapCapture capture = new TapCapture(channel, new Sessions(job), settings.build(), CLIENT, this.pool,
 				this.metrics, this.stalls, liveness);
 		this.captures.add(capture);
 		capture.start();
