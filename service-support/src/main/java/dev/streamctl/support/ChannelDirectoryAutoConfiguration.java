@@ -1,8 +1,8 @@
 package dev.streamctl.support;
 
-import dev.streamctl.common.directory.ChannelDirectory;
-import dev.streamctl.common.directory.SupabaseChannelDirectory;
-import dev.streamctl.common.directory.SupabaseSettings;
+import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.store.SupabaseChannelDirectory;
+import dev.streamctl.store.SupabaseSettings;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -7,9 +7,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import dev.streamctl.common.codec.EventCodec;
-import dev.streamctl.common.directory.ChannelDirectory;
-import dev.streamctl.common.directory.SupabaseChannelDirectory;
-import dev.streamctl.common.directory.SupabaseSettings;
+import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.store.SupabaseChannelDirectory;
+import dev.streamctl.store.SupabaseSettings;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.common.topology.ThumbnailTopology;

@@ -2,7 +2,7 @@ package dev.streamctl.gateway.auth;
 
 import java.util.concurrent.ScheduledFuture;
 
-import dev.streamctl.common.directory.SupabaseChannelDirectory;
+import dev.streamctl.store.SupabaseChannelDirectory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

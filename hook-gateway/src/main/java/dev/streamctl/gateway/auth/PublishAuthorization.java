@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.streamctl.common.directory.ChannelDirectory;
+import dev.streamctl.store.ChannelDirectory;
 import dev.streamctl.common.event.StreamKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;

@@ -3,8 +3,8 @@ package dev.streamctl.gateway.forward;
 import java.util.List;
 import java.util.Optional;
 
-import dev.streamctl.common.directory.Channel;
-import dev.streamctl.common.directory.ChannelDirectory;
+import dev.streamctl.store.Channel;
+import dev.streamctl.store.ChannelDirectory;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.gateway.auth.AuthSettings;
 import dev.streamctl.gateway.hook.HookSettings;

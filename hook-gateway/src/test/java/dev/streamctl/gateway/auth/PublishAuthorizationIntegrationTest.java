@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.test.SrsFixtures;
 import dev.streamctl.common.test.TestBroker;

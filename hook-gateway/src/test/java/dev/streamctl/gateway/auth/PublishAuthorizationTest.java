@@ -3,12 +3,12 @@ package dev.streamctl.gateway.auth;
 import java.time.Duration;
 import java.util.UUID;
 
-import dev.streamctl.common.directory.DirectoryRejectedException;
-import dev.streamctl.common.directory.DirectoryUnavailableException;
+import dev.streamctl.store.DirectoryRejectedException;
+import dev.streamctl.store.DirectoryUnavailableException;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.test.CapturedLogs;
-import dev.streamctl.common.test.InMemoryChannelDirectory;
-import dev.streamctl.common.test.InMemoryChannelDirectory.Call;
+import dev.streamctl.store.test.InMemoryChannelDirectory;
+import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
 import dev.streamctl.common.test.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

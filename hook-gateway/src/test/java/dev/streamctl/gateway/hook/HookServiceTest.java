@@ -13,7 +13,7 @@ import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.test.CapturedLogs;
-import dev.streamctl.common.test.InMemoryChannelDirectory;
+import dev.streamctl.store.test.InMemoryChannelDirectory;
 import dev.streamctl.common.test.SrsFixtures;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.gateway.auth.AuthSettings;

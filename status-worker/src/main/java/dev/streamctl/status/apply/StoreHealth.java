@@ -1,6 +1,6 @@
 package dev.streamctl.status.apply;
 
-import dev.streamctl.common.directory.DirectoryRejectedException;
+import dev.streamctl.store.DirectoryRejectedException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.function.Function;
 
-import dev.streamctl.common.srs.SrsApiClient;
-import dev.streamctl.common.srs.SrsStream;
+import dev.streamctl.srs.SrsApiClient;
+import dev.streamctl.srs.SrsStream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,7 +29,7 @@ public class SrsTruth {
 	/**
 	 * @param apis the servers' API URLs
 	 * @param reader reads one server's whole stream list, failing with
-	 * {@link dev.streamctl.common.srs.SrsApiException} when it cannot
+	 * {@link dev.streamctl.srs.SrsApiException} when it cannot
 	 */
 	public SrsTruth(List<URI> apis, Function<URI, Mono<List<SrsStream>>> reader) {
 		this.apis = List.copyOf(apis);
@@ -45,8 +45,7 @@ public class SrsTruth {
 	}
 
 	/**
-	 * The streams of one server; fails with
-	 * {@link dev.streamctl.common.srs.SrsApiException}.
+	 * The streams of one server; fails with {@link dev.streamctl.srs.SrsApiException}.
 	 */
 	public Mono<List<SrsStream>> streams(URI api) {
 		return this.reader.apply(api);

@@ -10,7 +10,7 @@ import java.util.stream.IntStream;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamResumed;

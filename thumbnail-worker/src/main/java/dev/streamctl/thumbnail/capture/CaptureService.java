@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
-import dev.streamctl.common.directory.Channel;
-import dev.streamctl.common.directory.ChannelDirectory;
-import dev.streamctl.common.directory.DirectoryException;
+import dev.streamctl.store.Channel;
+import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.store.DirectoryException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;

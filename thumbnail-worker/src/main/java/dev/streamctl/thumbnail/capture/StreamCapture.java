@@ -3,7 +3,7 @@ package dev.streamctl.thumbnail.capture;
 import java.time.Instant;
 import java.util.function.Function;
 
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import org.jspecify.annotations.Nullable;

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.thumbnail.capture.flv.FlvReadOutcome;
 import dev.streamctl.thumbnail.capture.flv.FlvReader;

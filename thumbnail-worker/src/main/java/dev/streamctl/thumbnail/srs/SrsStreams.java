@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
-import dev.streamctl.common.srs.SrsApiClient;
-import dev.streamctl.common.srs.SrsApiException;
-import dev.streamctl.common.srs.SrsStream;
+import dev.streamctl.srs.SrsApiClient;
+import dev.streamctl.srs.SrsApiException;
+import dev.streamctl.srs.SrsStream;
 import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;

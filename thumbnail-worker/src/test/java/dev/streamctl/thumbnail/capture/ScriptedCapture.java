@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import org.jspecify.annotations.Nullable;
 

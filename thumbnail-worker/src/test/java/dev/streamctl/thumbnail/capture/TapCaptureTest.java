@@ -25,7 +25,7 @@ import javax.imageio.ImageIO;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.SrsSession;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;

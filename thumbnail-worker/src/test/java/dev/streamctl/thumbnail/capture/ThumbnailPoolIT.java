@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.test.FakeSrsApi;
 import dev.streamctl.common.test.FixtureEvents;

@@ -13,7 +13,7 @@ import java.util.UUID;
 
 import javax.imageio.ImageIO;
 
-import dev.streamctl.common.directory.Channel;
+import dev.streamctl.store.Channel;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.test.FakeSrsApi;

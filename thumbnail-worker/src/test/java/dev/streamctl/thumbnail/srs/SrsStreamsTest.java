@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.streamctl.common.test.InMemorySrsApis;
+import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,0 @@
-@NullMarked
-package dev.streamctl.common.directory;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,0 @@
-@NullMarked
-package dev.streamctl.common.srs;
-
-import org.jspecify.annotations.NullMarked;

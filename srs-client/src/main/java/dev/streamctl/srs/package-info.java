@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.srs;
+
+import org.jspecify.annotations.NullMarked;

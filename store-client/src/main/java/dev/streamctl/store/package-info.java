@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.store;
+
+import org.jspecify.annotations.NullMarked;
