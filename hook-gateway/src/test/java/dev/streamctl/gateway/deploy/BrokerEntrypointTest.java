@@ -31,9 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * entrypoint replaced by a stub and the real {@code rabbitmqctl} of the local broker:
  * users an earlier start provisioned are deleted once the configured user is an
  * administrator in the broker, and never otherwise; users made by hand are never touched.
- * The script's detached job holds its output open until it ends, so reading the output to
- * its end waits for it. The tests make and inspect users through the local broker's
- * management API (guest/guest on localhost).
+ * The script's detached job holds its output open until it ends, and the script runs
+ * piped into {@code cat} under {@code bash -o pipefail}, so the process the test waits
+ * for ends only after that job: the JDK closes a child's output pipe as soon as the child
+ * itself exits, which cut the job's lines off in some runs. The tests make and inspect
+ * users through the local broker's management API (guest/guest on localhost).
  */
 class BrokerEntrypointTest {
 
@@ -159,8 +161,8 @@ class BrokerEntrypointTest {
 	}
 
 	private Result entrypoint(String user, String... command) throws Exception {
-		List<String> arguments = new ArrayList<>(
-				List.of("sh", repositoryRoot().resolve("rabbitmq/entrypoint.sh").toString()));
+		List<String> arguments = new ArrayList<>(List.of("bash", "-o", "pipefail", "-c", "sh \"$0\" \"$@\" 2>&1 | cat",
+				repositoryRoot().resolve("rabbitmq/entrypoint.sh").toString()));
 		arguments.addAll(List.of(command));
 		ProcessBuilder builder = new ProcessBuilder(arguments);
 		Map<String, String> env = builder.environment();
