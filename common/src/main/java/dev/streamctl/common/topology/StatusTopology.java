@@ -46,6 +46,13 @@ public final class StatusTopology {
 	public static final String GRACE_QUEUE_PREFIX = "status.grace.";
 
 	/**
+	 * Prefix of the queues where events wait before they are tried again after the store
+	 * (or SRS's API) failed transiently; the full name ends in the delay in milliseconds
+	 * (its {@code x-message-ttl}), one queue per step of the backoff.
+	 */
+	public static final String RETRY_QUEUE_PREFIX = "status.retry.";
+
+	/**
 	 * Quorum queue with single active consumer whose token marks the one instance that
 	 * reconciles.
 	 */
@@ -56,6 +63,10 @@ public final class StatusTopology {
 
 	public static String graceQueue(long graceMillis) {
 		return GRACE_QUEUE_PREFIX + graceMillis + "ms";
+	}
+
+	public static String retryQueue(long delayMillis) {
+		return RETRY_QUEUE_PREFIX + delayMillis + "ms";
 	}
 
 	/**
@@ -93,15 +104,32 @@ public final class StatusTopology {
 	 * exchange.
 	 */
 	public static Topology grace(Duration grace) {
-		long millis = grace.toMillis();
-		if (millis <= 0) {
-			throw new IllegalArgumentException("a grace queue needs a positive grace, not " + grace);
-		}
+		return Topology.of(delayQueue(graceQueue(positiveMillis(grace)), grace));
+	}
+
+	/**
+	 * The queues where events wait before they are tried again, one per delay: classic
+	 * queues whose messages expire after their delay into {@link #EVENTS_QUEUE}.
+	 */
+	public static Topology retry(List<Duration> delays) {
+		return new Topology(List.of(),
+				delays.stream().map(delay -> delayQueue(retryQueue(positiveMillis(delay)), delay)).toList(), List.of());
+	}
+
+	private static QueueDefinition delayQueue(String name, Duration delay) {
 		Map<String, Object> arguments = new LinkedHashMap<>();
-		arguments.put("x-message-ttl", millis);
+		arguments.put("x-message-ttl", delay.toMillis());
 		arguments.put("x-dead-letter-exchange", "");
 		arguments.put("x-dead-letter-routing-key", EVENTS_QUEUE);
-		return Topology.of(QueueDefinition.classic(graceQueue(millis), arguments));
+		return QueueDefinition.classic(name, arguments);
+	}
+
+	private static long positiveMillis(Duration delay) {
+		long millis = delay.toMillis();
+		if (millis <= 0) {
+			throw new IllegalArgumentException("a delay queue needs a positive delay, not " + delay);
+		}
+		return millis;
 	}
 
 }

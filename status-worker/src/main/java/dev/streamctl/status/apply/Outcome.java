@@ -35,6 +35,24 @@ public enum Outcome {
 	/** An unpublish sent to wait out the reconnect grace. */
 	DELAYED(Settle.ACK),
 
+	/**
+	 * An offline correction of the reconciler, dropped because SRS lists the stream as
+	 * publishing again by the time it is applied: nothing written.
+	 */
+	STILL_LIVE(Settle.ACK),
+
+	/**
+	 * The store or SRS's API failed transiently: the event waits in a retry queue and
+	 * comes back to the events queue after the backoff.
+	 */
+	RETRYING(Settle.ACK),
+
+	/**
+	 * Could not be sent to wait (the broker refused it): handed back to the queue as it
+	 * is.
+	 */
+	REQUEUED(Settle.REQUEUE),
+
 	/** Could not be applied: dead-lettered for an operator. */
 	DEAD_LETTERED(Settle.REJECT);
 
@@ -55,7 +73,14 @@ public enum Outcome {
 	/** How the delivery is settled with the broker. */
 	public enum Settle {
 
-		ACK, REJECT
+		/** Done with: acknowledged. */
+		ACK,
+
+		/** Rejected without requeue: dead-lettered. */
+		REJECT,
+
+		/** Rejected with requeue: delivered again. */
+		REQUEUE
 
 	}
 

@@ -26,11 +26,12 @@ class StatusConfiguration {
 	}
 
 	/**
-	 * The status worker's queues, and the grace queue when there is a reconnect grace.
+	 * The status worker's queues, its retry queues, and the grace queue when there is a
+	 * reconnect grace.
 	 */
 	@Bean
 	Topology statusTopology(StatusSettings settings) {
-		Topology queues = StatusTopology.queues();
+		Topology queues = StatusTopology.queues().plus(StatusTopology.retry(settings.retryDelays()));
 		return settings.reconnectGrace().isZero() ? queues
 				: queues.plus(StatusTopology.grace(settings.reconnectGrace()));
 	}

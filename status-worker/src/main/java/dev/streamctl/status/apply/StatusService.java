@@ -7,35 +7,41 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.common.event.EventSource;
+import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.StreamPublished;
+import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.common.topology.StatusTopology;
+import dev.streamctl.srs.SrsApiException;
+import dev.streamctl.status.messaging.EventSender;
+import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.store.AppliedChange;
+import dev.streamctl.store.Channel;
+import dev.streamctl.store.ChannelStore;
 import dev.streamctl.store.DirectoryException;
 import dev.streamctl.store.DirectoryRejectedException;
 import dev.streamctl.store.LiveState;
+import dev.streamctl.store.LiveStateChange;
 import dev.streamctl.store.WriteResult;
-import dev.streamctl.common.event.StreamEvent;
-import dev.streamctl.common.event.StreamKey;
-import dev.streamctl.common.event.StreamPublished;
-import dev.streamctl.common.event.StreamUnpublished;
-import dev.streamctl.srs.SrsApiException;
-import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.amqp.AmqpException;
-import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
@@ -44,28 +50,31 @@ import org.springframework.stereotype.Service;
  * <li>the latest event of a stream wins: writes are conditional on the row's modified
  * time, so duplicates, late and reordered events change nothing, whichever instance
  * applies them;</li>
- * <li>events of one stream in one batch collapse to the latest; different streams are
- * written in parallel;</li>
+ * <li>events of one stream in one batch collapse to the latest, and the rest of the batch
+ * is applied in one request ({@link ChannelStore#applyAll}); a store without the bulk
+ * function gets one write per row, several in parallel;</li>
  * <li>informational events (a stall, its end) are acknowledged and change nothing, nor do
  * they count as a stream's latest event;</li>
  * <li>an unpublish waits out the reconnect grace first; a publisher's close without
- * unpublish (SRS refused the session) is settled by asking SRS whether the stream still
- * has a publisher;</li>
- * <li>a transient failure (store or SRS unavailable) is retried with exponential backoff
- * and jitter for {@link StatusSettings#retryFor()}, then dead-lettered; a permanent one
- * is dead-lettered at once.</li>
+ * unpublish (SRS refused the session) and the reconciler's offline corrections are
+ * settled by asking SRS whether the stream has a publisher now;</li>
+ * <li>a transient failure (store or SRS unavailable) sends the event to wait in a retry
+ * queue, whose TTL brings it back after a backoff that doubles up to
+ * {@link StatusSettings#retryMaxBackoff()}: no thread waits, and the queue keeps flowing.
+ * An event still failing after {@link StatusSettings#retryFor()} is dead-lettered, as a
+ * permanent failure is at once.</li>
  * </ul>
  */
 @Service
-public class StatusService {
+public class StatusService implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(StatusService.class);
 
-	private final ChannelDirectory directory;
+	private final ChannelStore store;
 
 	private final SrsTruth srs;
 
-	private final GraceDelay grace;
+	private final EventSender sender;
 
 	private final StoreHealth health;
 
@@ -75,55 +84,42 @@ public class StatusService {
 
 	private final Clock clock;
 
-	private final Pause pause;
+	private final ExecutorService writers;
 
-	@Autowired
-	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
-			StatusSettings settings, MeterRegistry meters, Clock clock) {
-		this(directory, srs, grace, health, settings, meters, clock, Pause::sleep);
-	}
-
-	/**
-	 * @param clock measures {@link StatusSettings#retryFor()}
-	 * @param pause waits out each backoff; it must move {@code clock} on by the time it
-	 * waited
-	 */
-	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
-			StatusSettings settings, MeterRegistry meters, Clock clock, Pause pause) {
-		this.directory = directory;
+	StatusService(ChannelStore store, SrsTruth srs, EventSender sender, StoreHealth health, StatusSettings settings,
+			MeterRegistry meters, Clock clock) {
+		this.store = store;
 		this.srs = srs;
-		this.grace = grace;
+		this.sender = sender;
 		this.health = health;
 		this.settings = settings;
 		this.meters = meters;
 		this.clock = clock;
-		this.pause = pause;
+		AtomicInteger threads = new AtomicInteger();
+		this.writers = Executors.newFixedThreadPool(settings.concurrency(), task -> {
+			Thread thread = new Thread(task, "status-write-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	@Override
+	public void destroy() {
+		this.writers.shutdownNow();
 	}
 
 	/**
-	 * Applies a batch and tells how to settle each delivery. A delivery missing from the
-	 * answer was not settled (the worker is stopping) and must be left to the broker to
-	 * redeliver.
+	 * Applies a batch and tells how to settle each delivery. Every delivery of the batch
+	 * is in the answer.
 	 */
 	public Map<Long, Outcome> apply(List<Incoming> batch) {
 		Map<Long, Outcome> outcomes = new HashMap<>();
-		List<Incoming> pending = latestPerStream(batch, outcomes);
-		Instant giveUpAt = this.clock.instant().plus(this.settings.retryFor());
-		Duration backoff = this.settings.retryBackoff();
-		while (!pending.isEmpty()) {
-			pending = attempt(pending, outcomes);
-			if (pending.isEmpty()) {
-				break;
-			}
-			if (this.clock.instant().plus(backoff).isAfter(giveUpAt)) {
-				pending.forEach(in -> deadLetter(in, "still failing after " + this.settings.retryFor(), outcomes));
-				break;
-			}
-			if (!this.pause.pause(jittered(backoff))) {
-				break;
-			}
-			backoff = backoff.multipliedBy(2).compareTo(this.settings.retryMaxBackoff()) > 0
-					? this.settings.retryMaxBackoff() : backoff.multipliedBy(2);
+		List<Planned> changes = new ArrayList<>();
+		for (Incoming in : latestPerStream(batch, outcomes)) {
+			plan(in, changes, outcomes);
+		}
+		if (!changes.isEmpty()) {
+			applyChanges(changes, outcomes);
 		}
 		outcomes.values()
 			.forEach(outcome -> this.meters.counter("status.events", "outcome", outcome.tag()).increment());
@@ -155,95 +151,178 @@ public class StatusService {
 		return new ArrayList<>(latest.values());
 	}
 
-	/** Resolves every pending event once; answers those that failed transiently. */
-	private List<Incoming> attempt(List<Incoming> pending, Map<Long, Outcome> outcomes) {
-		List<Result> results = lookUpAll(pending).thenMany(Flux.fromIterable(pending))
-			.flatMap(
-					in -> resolve(in).map(outcome -> new Result(in, outcome, null))
-						.onErrorResume(failure -> Mono.just(new Result(in, null, failure))),
-					this.settings.concurrency())
-			.collectList()
-			.blockOptional()
-			.orElseThrow();
-		List<Incoming> retry = new ArrayList<>();
-		for (Result result : results) {
-			Throwable failure = result.failure();
-			if (failure == null) {
-				outcomes.put(result.in().tag(), result.outcome());
-				this.health.reachable();
-			}
-			else if (isTransient(failure)) {
-				log.warn("Could not apply {} of {} now, will retry: {}", result.in().event().routingKey(),
-						result.in().event().session().stream(), failure.getMessage());
-				retry.add(result.in());
-			}
-			else {
-				if (failure instanceof DirectoryRejectedException rejected) {
-					this.health.rejected(rejected);
-				}
-				deadLetter(result.in(), failure.getMessage(), outcomes);
-			}
+	/**
+	 * Decides what an event writes, adding it to {@code changes}, or settles it at once
+	 * (sent to wait out the grace, or to be tried again when SRS cannot say).
+	 */
+	private void plan(Incoming in, List<Planned> changes, Map<Long, Outcome> outcomes) {
+		StreamEvent event = in.event();
+		if (event instanceof StreamPublished) {
+			changes.add(new Planned(in, LiveState.ONLINE));
+			return;
 		}
-		return retry;
+		if (!(event instanceof StreamUnpublished unpublished)) {
+			outcomes.put(in.tag(), Outcome.INFORMATIONAL);
+			return;
+		}
+		boolean closed = unpublished.reason() == StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH;
+		if (!closed && !this.settings.reconnectGrace().isZero() && !in.graced()) {
+			outcomes.put(in.tag(), sendToWait(in, StatusTopology.graceQueue(this.settings.reconnectGrace().toMillis()),
+					Map.of(), Outcome.DELAYED));
+			return;
+		}
+		boolean correction = event.source() == EventSource.RECONCILER
+				&& unpublished.reason() == StreamUnpublished.Reason.GONE;
+		if ((closed || correction) && this.srs.isConfigured()) {
+			boolean publishing;
+			try {
+				publishing = this.srs.isPublishing(event.session().app(), event.session().stream().value());
+			}
+			catch (SrsApiException ex) {
+				outcomes.put(in.tag(), retry(in, ex));
+				return;
+			}
+			if (publishing && correction) {
+				log.info("{} of {} dropped: SRS lists the stream as publishing again", event.routingKey(),
+						event.session().stream());
+				outcomes.put(in.tag(), Outcome.STILL_LIVE);
+				return;
+			}
+			changes.add(new Planned(in, publishing ? LiveState.ONLINE : LiveState.OFFLINE));
+			return;
+		}
+		changes.add(new Planned(in, LiveState.OFFLINE));
+	}
+
+	/** Writes the planned changes in one request, or row by row without the function. */
+	private void applyChanges(List<Planned> changes, Map<Long, Outcome> outcomes) {
+		Optional<List<AppliedChange>> applied;
+		try {
+			applied = this.store.applyAll(changes.stream().map(Planned::change).toList());
+		}
+		catch (DirectoryException ex) {
+			failed(changes, ex, outcomes);
+			return;
+		}
+		this.health.reachable();
+		if (applied.isEmpty()) {
+			writeEach(changes, outcomes);
+			return;
+		}
+		Map<UUID, AppliedChange> byEvent = new HashMap<>();
+		applied.get().forEach(change -> byEvent.put(change.eventId(), change));
+		for (Planned planned : changes) {
+			AppliedChange change = byEvent.get(planned.in().event().eventId());
+			if (change == null) {
+				outcomes.put(planned.in().tag(), deadLetter(planned.in(), "the store's answer leaves this event out"));
+				continue;
+			}
+			outcomes.put(planned.in().tag(), logged(planned, change.channelId(), outcome(change.result())));
+		}
+	}
+
+	/** One conditional write per row, several at once. */
+	private void writeEach(List<Planned> changes, Map<Long, Outcome> outcomes) {
+		List<CompletableFuture<Void>> writes = new ArrayList<>();
+		Map<Long, Outcome> settled = new ConcurrentHashMap<>();
+		for (Planned planned : changes) {
+			writes.add(
+					CompletableFuture.runAsync(() -> settled.put(planned.in().tag(), writeOne(planned)), this.writers));
+		}
+		CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+		outcomes.putAll(settled);
+	}
+
+	private Outcome writeOne(Planned planned) {
+		StreamEvent event = planned.in().event();
+		try {
+			Optional<Channel> found = this.store.find(event.session().stream());
+			if (found.isEmpty()) {
+				return logged(planned, null, Outcome.UNKNOWN_CHANNEL);
+			}
+			WriteResult result = this.store.write(found.get(), planned.state(), event.occurredAt());
+			this.health.reachable();
+			return logged(planned, found.get().id(), outcome(result));
+		}
+		catch (DirectoryException ex) {
+			return failed(planned, ex);
+		}
+	}
+
+	private void failed(List<Planned> changes, DirectoryException ex, Map<Long, Outcome> outcomes) {
+		changes.forEach(planned -> outcomes.put(planned.in().tag(), failed(planned, ex)));
 	}
 
 	/**
-	 * Looks up the channels of every stream of the batch at once (a few requests instead
-	 * of one per stream), which fills the directory's cache for the writes. If that
-	 * fails, each write looks up its own channel and meets the failure there, where it is
-	 * retried or dead-lettered like any other.
+	 * A transient failure sends the event to be tried again, a permanent one dead-letters
+	 * it.
 	 */
-	private Mono<Void> lookUpAll(List<Incoming> pending) {
-		Set<StreamKey> keys = new LinkedHashSet<>();
-		pending.forEach(in -> keys.add(in.event().session().stream()));
-		return this.directory.findAll(keys).onErrorResume(ex -> {
-			log.debug("Looking up the batch's {} channels at once failed ({}); looking them up one by one", keys.size(),
-					ex.getMessage());
-			return Mono.empty();
-		}).then();
+	private Outcome failed(Planned planned, DirectoryException ex) {
+		if (ex.isTransient()) {
+			this.health.failed(ex);
+			return retry(planned.in(), ex);
+		}
+		if (ex instanceof DirectoryRejectedException rejected) {
+			this.health.rejected(rejected);
+		}
+		return deadLetter(planned.in(), ex.getMessage());
 	}
 
-	private Mono<Outcome> resolve(Incoming in) {
-		StreamEvent event = in.event();
-		if (event instanceof StreamPublished) {
-			return write(event, LiveState.ONLINE);
+	/**
+	 * Sends the event to wait in the retry queue of its next backoff, unless it has been
+	 * failing for longer than {@link StatusSettings#retryFor()}.
+	 */
+	private Outcome retry(Incoming in, Exception failure) {
+		Instant now = this.clock.instant();
+		Instant firstFailure = (in.firstFailure() != null) ? in.firstFailure() : now;
+		if (Duration.between(firstFailure, now).compareTo(this.settings.retryFor()) > 0) {
+			return deadLetter(in, "still failing after " + this.settings.retryFor() + ": " + failure.getMessage());
 		}
-		if (!(event instanceof StreamUnpublished unpublished)) {
-			return Mono.just(Outcome.INFORMATIONAL);
+		int retries = in.retries() + 1;
+		Duration delay = this.settings.retryDelay(retries);
+		log.warn("Could not apply {} of {} now (try {}), trying again in {}: {}", in.event().routingKey(),
+				in.event().session().stream(), retries, delay, failure.getMessage());
+		Map<String, Object> headers = new LinkedHashMap<>();
+		headers.put(RetryHeaders.RETRIES, retries);
+		headers.put(RetryHeaders.FIRST_FAILURE, firstFailure.toEpochMilli());
+		if (in.graced()) {
+			headers.put(RetryHeaders.GRACED, true);
 		}
-		if (unpublished.reason() == StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH) {
-			return this.srs.isConfigured()
-					? this.srs.isPublishing(event.session().app(), event.session().stream().value())
-						.flatMap(publishing -> write(event, publishing ? LiveState.ONLINE : LiveState.OFFLINE))
-					: write(event, LiveState.OFFLINE);
-		}
-		if (!this.settings.reconnectGrace().isZero() && !in.graced()) {
-			return Mono.fromCallable(() -> {
-				this.grace.park(event);
-				return Outcome.DELAYED;
-			}).subscribeOn(Schedulers.boundedElastic());
-		}
-		return write(event, LiveState.OFFLINE);
+		return sendToWait(in, StatusTopology.retryQueue(delay.toMillis()), headers, Outcome.RETRYING);
 	}
 
-	private Mono<Outcome> write(StreamEvent event, LiveState state) {
-		return this.directory.find(event.session().stream()).flatMap(found -> {
-			if (found.isEmpty()) {
-				log.warn("No channel has stream key {}; {} ignored", event.session().stream(), event.routingKey());
-				return Mono.just(Outcome.UNKNOWN_CHANNEL);
-			}
-			return this.directory.write(found.get(), state, event.occurredAt()).map(result -> {
-				log.info("{} {} -> channel {} {}: {}", event.routingKey(), event.session().stream(), found.get().id(),
-						state.status(), result.name().toLowerCase(Locale.ROOT));
-				return outcome(result);
-			});
-		});
+	/**
+	 * Sends the event to a delay queue and answers {@code sent}; when the broker does not
+	 * take it, the delivery goes back to the queue as it is.
+	 */
+	private Outcome sendToWait(Incoming in, String queue, Map<String, Object> headers, Outcome sent) {
+		try {
+			this.sender.send("", queue, in.event(), headers);
+			return sent;
+		}
+		catch (AmqpException ex) {
+			log.warn("Could not send {} of {} to wait in {}; handing it back to the queue: {}", in.event().routingKey(),
+					in.event().session().stream(), queue, ex.getMessage());
+			return Outcome.REQUEUED;
+		}
 	}
 
-	private void deadLetter(Incoming in, @Nullable String reason, Map<Long, Outcome> outcomes) {
+	private Outcome logged(Planned planned, @Nullable UUID channel, Outcome outcome) {
+		StreamEvent event = planned.in().event();
+		if (outcome == Outcome.UNKNOWN_CHANNEL) {
+			log.warn("No channel has stream key {}; {} ignored", event.session().stream(), event.routingKey());
+		}
+		else {
+			log.info("{} {} -> channel {} {}: {}", event.routingKey(), event.session().stream(), channel,
+					planned.state().status(), outcome.tag());
+		}
+		return outcome;
+	}
+
+	private Outcome deadLetter(Incoming in, @Nullable String reason) {
 		log.error("Dead-lettering {} {} of {}: {}", in.event().routingKey(), in.event().eventId(),
 				in.event().session().stream(), reason);
-		outcomes.put(in.tag(), Outcome.DEAD_LETTERED);
+		return Outcome.DEAD_LETTERED;
 	}
 
 	private static Outcome outcome(WriteResult result) {
@@ -255,21 +334,24 @@ public class StatusService {
 		};
 	}
 
-	private static boolean isTransient(Throwable failure) {
-		return (failure instanceof DirectoryException directory && directory.isTransient())
-				|| failure instanceof SrsApiException || failure instanceof AmqpException;
+	private static Outcome outcome(AppliedChange.Result result) {
+		return switch (result) {
+			case APPLIED -> Outcome.APPLIED;
+			case STALE -> Outcome.STALE;
+			case DUPLICATE -> Outcome.DUPLICATE;
+			case SUPERSEDED -> Outcome.COLLAPSED;
+			case UNKNOWN_KEY -> Outcome.UNKNOWN_CHANNEL;
+		};
 	}
 
-	/**
-	 * Between half the backoff and all of it, so that workers that failed together do not
-	 * retry together.
-	 */
-	private static Duration jittered(Duration backoff) {
-		long millis = backoff.toMillis();
-		return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
-	}
+	/** An event and the state it writes. */
+	private record Planned(Incoming in, LiveState state) {
 
-	private record Result(Incoming in, @Nullable Outcome outcome, @Nullable Throwable failure) {
+		LiveStateChange change() {
+			StreamEvent event = this.in.event();
+			return new LiveStateChange(event.eventId(), event.session().stream(), this.state, event.occurredAt());
+		}
+
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.streamctl.status.apply;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -19,20 +21,46 @@ import org.springframework.validation.annotation.Validated;
  * publish of the same key within it (an OBS reconnect) keeps the channel online
  * throughout; zero applies at once
  * @param batchSize the most events taken from the queue at once; one stream's events in a
- * batch collapse to its latest
- * @param concurrency how many streams of a batch are written in parallel
- * @param retryBackoff first pause after the store failed transiently; it doubles, with
- * jitter
- * @param retryMaxBackoff longest pause between tries
- * @param retryFor how long a batch is retried before its events are dead-lettered
+ * batch collapse to its latest, and the rest are applied in one request
+ * @param concurrency how many rows are written in parallel when the store has no bulk
+ * function and each row gets its own request
+ * @param retryBackoff how long an event waits before its first retry after the store (or
+ * SRS's API) failed transiently; each further wait doubles
+ * @param retryMaxBackoff longest wait between two tries: once the store is back, every
+ * waiting event is applied within it
+ * @param retryFor how long an event is retried before it is dead-lettered
+ * @param storeFailuresBeforeDown consecutive failed store calls after which readiness
+ * turns down; the first success turns it up again
  */
 @Validated
 @ConfigurationProperties("status")
 public record StatusSettings(
-		@NotNull @DurationMin(millis = 0) @DurationMax(minutes = 10) @DefaultValue("0s") Duration reconnectGrace,
+		@NotNull @DurationMin(millis = 0) @DurationMax(seconds = 60) @DefaultValue("10s") Duration reconnectGrace,
 		@Min(1) @Max(1000) @DefaultValue("200") int batchSize, @Min(1) @Max(256) @DefaultValue("32") int concurrency,
-		@NotNull @DurationMin(millis = 10) @DefaultValue("1s") Duration retryBackoff,
-		@NotNull @DurationMin(millis = 10) @DefaultValue("30s") Duration retryMaxBackoff,
-		@NotNull @DurationMin(seconds = 1) @DurationMax(minutes = 25) @DefaultValue("10m") Duration retryFor) {
+		@NotNull @DurationMin(millis = 100) @DurationMax(seconds = 60) @DefaultValue("1s") Duration retryBackoff,
+		@NotNull @DurationMin(millis = 100) @DurationMax(seconds = 60) @DefaultValue("5s") Duration retryMaxBackoff,
+		@NotNull @DurationMin(seconds = 1) @DurationMax(hours = 24) @DefaultValue("15m") Duration retryFor,
+		@Min(1) @Max(1000) @DefaultValue("3") int storeFailuresBeforeDown) {
+
+	/**
+	 * The waits before each retry: the backoff doubling up to the longest wait, which
+	 * then repeats. Each is a queue of its own.
+	 */
+	public List<Duration> retryDelays() {
+		List<Duration> delays = new ArrayList<>();
+		Duration delay = this.retryBackoff;
+		while (delay.compareTo(this.retryMaxBackoff) < 0) {
+			delays.add(delay);
+			delay = delay.multipliedBy(2);
+		}
+		delays.add(this.retryMaxBackoff);
+		return List.copyOf(delays);
+	}
+
+	/** The wait before the given retry (1 for the first). */
+	public Duration retryDelay(int retry) {
+		List<Duration> delays = retryDelays();
+		return delays.get(Math.min(Math.max(retry, 1), delays.size()) - 1);
+	}
 
 }

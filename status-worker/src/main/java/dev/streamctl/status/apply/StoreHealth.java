@@ -1,5 +1,6 @@
 package dev.streamctl.status.apply;
 
+import dev.streamctl.store.DirectoryException;
 import dev.streamctl.store.DirectoryRejectedException;
 import org.jspecify.annotations.Nullable;
 
@@ -9,30 +10,56 @@ import org.springframework.stereotype.Component;
 
 /**
  * Not ready while the store refuses writes for a reason asking again will not fix (wrong
- * key, missing table or column, row-level security): the detail names the cause and the
- * fix. Ready again after the next successful call.
+ * key, missing table or column, row-level security), or after
+ * {@link StatusSettings#storeFailuresBeforeDown()} calls in a row failed transiently (the
+ * store is down or unreachable): the detail names the cause. Ready again after the next
+ * successful call.
  */
 @Component("store")
 class StoreHealth implements HealthIndicator {
 
-	private volatile @Nullable DirectoryRejectedException rejection;
+	private final int failuresBeforeDown;
 
-	void rejected(DirectoryRejectedException ex) {
+	private @Nullable DirectoryException lastFailure;
+
+	private @Nullable DirectoryRejectedException rejection;
+
+	private int consecutiveFailures;
+
+	StoreHealth(StatusSettings settings) {
+		this.failuresBeforeDown = settings.storeFailuresBeforeDown();
+	}
+
+	synchronized void rejected(DirectoryRejectedException ex) {
 		this.rejection = ex;
 	}
 
-	void reachable() {
+	synchronized void failed(DirectoryException ex) {
+		this.lastFailure = ex;
+		this.consecutiveFailures++;
+	}
+
+	synchronized void reachable() {
 		this.rejection = null;
+		this.lastFailure = null;
+		this.consecutiveFailures = 0;
 	}
 
 	@Override
-	public Health health() {
-		DirectoryRejectedException current = this.rejection;
-		return (current == null) ? Health.up().build()
-				: Health.down()
-					.withDetail("error", String.valueOf(current.getMessage()))
-					.withDetail("status", current.status())
-					.build();
+	public synchronized Health health() {
+		if (this.rejection != null) {
+			return Health.down()
+				.withDetail("error", String.valueOf(this.rejection.getMessage()))
+				.withDetail("status", this.rejection.status())
+				.build();
+		}
+		if (this.lastFailure != null && this.consecutiveFailures >= this.failuresBeforeDown) {
+			return Health.down()
+				.withDetail("error", String.valueOf(this.lastFailure.getMessage()))
+				.withDetail("consecutiveFailures", this.consecutiveFailures)
+				.build();
+		}
+		return Health.up().withDetail("consecutiveFailures", this.consecutiveFailures).build();
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.streamctl.status.messaging;
 
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -9,6 +10,7 @@ import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.event.StreamEvent;
 
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
@@ -32,9 +34,11 @@ public class ConfirmedSender implements EventSender {
 	}
 
 	@Override
-	public void send(String exchange, String routingKey, StreamEvent event) {
+	public void send(String exchange, String routingKey, StreamEvent event, Map<String, Object> headers) {
 		CorrelationData correlation = new CorrelationData(event.eventId().toString());
-		this.rabbit.send(exchange, routingKey, EventMessages.toMessage(event, this.codec.encode(event)), correlation);
+		Message message = EventMessages.toMessage(event, this.codec.encode(event));
+		headers.forEach(message.getMessageProperties()::setHeader);
+		this.rabbit.send(exchange, routingKey, message, correlation);
 		CorrelationData.Confirm confirm;
 		try {
 			confirm = correlation.getFuture().get(CONFIRM_TIMEOUT_SECONDS, TimeUnit.SECONDS);

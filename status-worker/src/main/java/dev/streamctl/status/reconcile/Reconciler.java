@@ -5,12 +5,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.streamctl.store.Channel;
-import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.store.ChannelStore;
 import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.SrsSession;
 import dev.streamctl.common.event.StreamEvent;
@@ -32,12 +35,14 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Repairs the store against SRS's API, on the leader only: a channel the store shows live
- * while no SRS lists its stream (for longer than the grace) is set offline, and a stream
- * SRS lists as publishing whose channel shows offline is set live. Each correction is
- * published as an event (source reconciler), so the thumbnail workers follow and the log
- * keeps it. An SRS that cannot be read completely gives no ground to set anything
- * offline.
+ * Repairs the store against SRS's API, on the leader only, comparing what every SRS lists
+ * with what the store holds now (read fresh in bulk, never from a cache): a channel the
+ * store shows live while no SRS lists its stream is set offline, and a stream SRS lists
+ * as publishing whose channel shows offline is set live; a stream live in both is left
+ * alone. Each correction is published as an event (source reconciler), so the thumbnail
+ * workers follow and the log keeps it; an offline correction waits out the reconnect
+ * grace and is dropped if SRS lists the stream again by then. An SRS that cannot be read
+ * gives no ground to set anything offline.
  */
 @Component
 class Reconciler implements SmartLifecycle {
@@ -46,7 +51,7 @@ class Reconciler implements SmartLifecycle {
 
 	private final SrsTruth srs;
 
-	private final ChannelDirectory directory;
+	private final ChannelStore store;
 
 	private final Leadership leadership;
 
@@ -64,10 +69,10 @@ class Reconciler implements SmartLifecycle {
 
 	private Instant lastRenewal = Instant.EPOCH;
 
-	Reconciler(SrsTruth srs, ChannelDirectory directory, Leadership leadership, EventSender corrections,
+	Reconciler(SrsTruth srs, ChannelStore store, Leadership leadership, EventSender corrections,
 			ReconcilerSettings settings, TaskScheduler scheduler, MeterRegistry meters, Clock clock) {
 		this.srs = srs;
-		this.directory = directory;
+		this.store = store;
 		this.leadership = leadership;
 		this.corrections = corrections;
 		this.settings = settings;
@@ -122,8 +127,6 @@ class Reconciler implements SmartLifecycle {
 		for (URI api : this.srs.apis()) {
 			try {
 				this.srs.streams(api)
-					.blockOptional()
-					.orElseThrow()
 					.stream()
 					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
 					.forEach(publishing::add);
@@ -139,19 +142,26 @@ class Reconciler implements SmartLifecycle {
 	}
 
 	private int setLive(List<SrsStream> publishing) {
-		int corrected = 0;
+		Map<StreamKey, SrsStream> listed = new LinkedHashMap<>();
 		for (SrsStream stream : publishing) {
-			StreamKey key;
 			try {
-				key = StreamKey.of(stream.name());
+				listed.putIfAbsent(StreamKey.of(stream.name()), stream);
 			}
 			catch (IllegalArgumentException ex) {
-				continue;
+				// not a name a channel can have
 			}
-			Channel channel = this.directory.find(key).blockOptional().orElseThrow().orElse(null);
+		}
+		if (listed.isEmpty()) {
+			return 0;
+		}
+		int corrected = 0;
+		Map<StreamKey, Optional<Channel>> rows = this.store.read(listed.keySet());
+		for (Map.Entry<StreamKey, SrsStream> entry : listed.entrySet()) {
+			Channel channel = rows.getOrDefault(entry.getKey(), Optional.empty()).orElse(null);
 			if (channel != null && !channel.live()) {
+				SrsStream stream = entry.getValue();
 				SrsSession session = new SrsSession(stream.serverId(), "", stream.clientId(), stream.streamId(), "",
-						stream.app(), key, "", "");
+						stream.app(), entry.getKey(), "", "");
 				correct(StreamPublished.of(this.clock.instant(), EventSource.RECONCILER, session));
 				corrected++;
 				count("online");
@@ -163,12 +173,10 @@ class Reconciler implements SmartLifecycle {
 	private int setOffline(List<SrsStream> publishing) {
 		Set<String> active = new HashSet<>();
 		publishing.forEach(stream -> active.add(stream.name()));
-		Instant settled = this.clock.instant().minus(this.settings.grace());
 		String app = this.settings.apps().iterator().next();
 		int corrected = 0;
-		for (Channel channel : this.directory.live().blockOptional().orElseThrow()) {
-			boolean quietLongEnough = channel.modified() == null || channel.modified().isBefore(settled);
-			if (!active.contains(channel.streamKey().value()) && quietLongEnough) {
+		for (Channel channel : this.store.live()) {
+			if (!active.contains(channel.streamKey().value())) {
 				SrsSession session = new SrsSession("", "", "", "", "", app, channel.streamKey(), "", "");
 				correct(StreamUnpublished.of(this.clock.instant(), EventSource.RECONCILER, session,
 						StreamUnpublished.Reason.GONE));

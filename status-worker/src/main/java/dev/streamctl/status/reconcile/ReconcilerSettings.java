@@ -17,8 +17,6 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled whether this instance takes part in reconciling
  * @param interval time between two reconciliations
- * @param grace how long a channel may show live in the store while no SRS lists its
- * stream before it is set offline (counted from the row's modified time)
  * @param apps the SRS apps whose streams are channels
  * @param leaderRenewal how often the reconciling instance renews its leader token; below
  * the broker's {@code consumer_timeout}
@@ -27,7 +25,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("status.reconciler")
 public record ReconcilerSettings(@DefaultValue("true") boolean enabled,
 		@NotNull @DurationMin(millis = 100) @DefaultValue("30s") Duration interval,
-		@NotNull @DurationMin(millis = 0) @DefaultValue("60s") Duration grace,
 		@NotEmpty @DefaultValue("live") Set<String> apps,
 		@NotNull @DurationMin(seconds = 1) @DurationMax(minutes = 25) @DefaultValue("10m") Duration leaderRenewal) {
 

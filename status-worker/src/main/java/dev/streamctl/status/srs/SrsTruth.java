@@ -47,19 +47,21 @@ public class SrsTruth {
 	/**
 	 * The streams of one server; fails with {@link dev.streamctl.srs.SrsApiException}.
 	 */
-	public Mono<List<SrsStream>> streams(URI api) {
-		return this.reader.apply(api);
+	public List<SrsStream> streams(URI api) {
+		return this.reader.apply(api).blockOptional().orElseThrow();
 	}
 
 	/**
 	 * Whether a publisher is active on {@code app/name} on any server. Fails when any
 	 * server cannot be read, since the stream may be on that one.
 	 */
-	public Mono<Boolean> isPublishing(String app, String name) {
+	public boolean isPublishing(String app, String name) {
 		return Flux.fromIterable(this.apis)
 			.flatMap(this.reader)
 			.flatMapIterable(streams -> streams)
-			.any(stream -> stream.publishing() && stream.app().equals(app) && stream.name().equals(name));
+			.any(stream -> stream.publishing() && stream.app().equals(app) && stream.name().equals(name))
+			.blockOptional()
+			.orElseThrow();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.streamctl.status.messaging;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 
 import dev.streamctl.common.event.StreamEvent;
@@ -17,7 +18,7 @@ import org.springframework.amqp.AmqpException;
 public final class RecordingSender implements EventSender {
 
 	/** One confirmed send. */
-	public record Sent(String exchange, String routingKey, StreamEvent event) {
+	public record Sent(String exchange, String routingKey, StreamEvent event, Map<String, Object> headers) {
 	}
 
 	private final List<Sent> sent = new ArrayList<>();
@@ -25,12 +26,12 @@ public final class RecordingSender implements EventSender {
 	private final Queue<AmqpException> failures = new ArrayDeque<>();
 
 	@Override
-	public synchronized void send(String exchange, String routingKey, StreamEvent event) {
+	public synchronized void send(String exchange, String routingKey, StreamEvent event, Map<String, Object> headers) {
 		AmqpException failure = this.failures.poll();
 		if (failure != null) {
 			throw failure;
 		}
-		this.sent.add(new Sent(exchange, routingKey, event));
+		this.sent.add(new Sent(exchange, routingKey, event, Map.copyOf(headers)));
 	}
 
 	/**

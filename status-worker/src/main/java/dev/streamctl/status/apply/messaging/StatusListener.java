@@ -1,6 +1,7 @@
 package dev.streamctl.status.apply.messaging;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,10 @@ import dev.streamctl.common.codec.MalformedEventException;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.status.apply.Incoming;
 import dev.streamctl.status.apply.Outcome;
+import dev.streamctl.status.apply.RetryHeaders;
 import dev.streamctl.status.apply.StatusService;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +52,7 @@ class StatusListener {
 		for (Message message : messages) {
 			long tag = message.getMessageProperties().getDeliveryTag();
 			try {
-				batch.add(new Incoming(tag, this.codec.decode(message.getBody()), cameBackFromGrace(message)));
+				batch.add(incoming(tag, message));
 			}
 			catch (MalformedEventException ex) {
 				log.error("Dead-lettering message {}: {}", message.getMessageProperties().getMessageId(),
@@ -59,13 +62,22 @@ class StatusListener {
 			}
 		}
 		for (Map.Entry<Long, Outcome> settled : this.status.apply(batch).entrySet()) {
-			if (settled.getValue().settle() == Outcome.Settle.ACK) {
-				channel.basicAck(settled.getKey(), false);
-			}
-			else {
-				channel.basicReject(settled.getKey(), false);
+			switch (settled.getValue().settle()) {
+				case ACK -> channel.basicAck(settled.getKey(), false);
+				case REJECT -> channel.basicReject(settled.getKey(), false);
+				case REQUEUE -> channel.basicReject(settled.getKey(), true);
 			}
 		}
+	}
+
+	private Incoming incoming(long tag, Message message) {
+		Map<String, @Nullable Object> headers = message.getMessageProperties().getHeaders();
+		Object retries = headers.get(RetryHeaders.RETRIES);
+		Object firstFailure = headers.get(RetryHeaders.FIRST_FAILURE);
+		boolean graced = Boolean.TRUE.equals(headers.get(RetryHeaders.GRACED)) || cameBackFromGrace(message);
+		return new Incoming(tag, this.codec.decode(message.getBody()), graced,
+				(retries instanceof Number number) ? number.intValue() : 0,
+				(firstFailure instanceof Number millis) ? Instant.ofEpochMilli(millis.longValue()) : null);
 	}
 
 	private static boolean cameBackFromGrace(Message message) {
