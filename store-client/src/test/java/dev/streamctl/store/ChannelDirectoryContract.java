@@ -13,16 +13,18 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every {@link ChannelDirectory} does, proven of the Supabase client against the
- * PostgREST fake and of the in-memory stand-in the services' unit tests use, so that the
- * stand-in cannot drift from the real one.
+ * What every {@link ChannelDirectory} and {@link ChannelStore} does, proven of the
+ * Supabase clients against the PostgREST fake and of the in-memory stand-ins the
+ * services' unit tests use, so that the stand-ins cannot drift from the real ones. A
+ * reactive directory is held to it through {@link BlockingDirectory}; what only a
+ * {@link ChannelStore} does is in {@link ChannelStoreContract}.
  */
 abstract class ChannelDirectoryContract {
 
-	private final Instant t0 = Instant.parse("2026-11-24T10:15:30.123456Z");
+	final Instant t0 = Instant.parse("2026-11-24T10:15:30.123456Z");
 
-	/** The directory under test, over the rows {@link #add} made. */
-	abstract ChannelDirectory directory();
+	/** The client under test, over the rows {@link #add} made, in its blocking view. */
+	abstract ChannelStore store();
 
 	abstract UUID add(String key, boolean live, @Nullable Instant modified);
 
@@ -36,8 +38,8 @@ abstract class ChannelDirectoryContract {
 	void findsAChannelByItsKeyAndNothingForAnUnknownKey() {
 		UUID id = add("known", true, this.t0);
 
-		Optional<Channel> known = directory().find(StreamKey.of("known")).block();
-		Optional<Channel> unknown = directory().find(StreamKey.of("unknown")).block();
+		Optional<Channel> known = store().find(StreamKey.of("known"));
+		Optional<Channel> unknown = store().find(StreamKey.of("unknown"));
 
 		assertThat(known).contains(new Channel(id, StreamKey.of("known"), true, this.t0));
 		assertThat(unknown).isEmpty();
@@ -47,9 +49,8 @@ abstract class ChannelDirectoryContract {
 	void findsSeveralKeysAtOnceWithEveryKeyInTheAnswer() {
 		UUID id = add("known", false, null);
 
-		Map<StreamKey, Optional<Channel>> found = directory()
-			.findAll(List.of(StreamKey.of("known"), StreamKey.of("unknown")))
-			.block();
+		Map<StreamKey, Optional<Channel>> found = store()
+			.findAll(List.of(StreamKey.of("known"), StreamKey.of("unknown")));
 
 		assertThat(found).containsOnlyKeys(StreamKey.of("known"), StreamKey.of("unknown"))
 			.containsEntry(StreamKey.of("unknown"), Optional.empty());
@@ -61,16 +62,16 @@ abstract class ChannelDirectoryContract {
 		UUID live = add("live", true, this.t0);
 		UUID offline = add("offline", false, null);
 
-		assertThat(directory().live().block()).extracting(Channel::id).containsExactly(live);
-		assertThat(directory().all().block()).extracting(Channel::id).containsExactlyInAnyOrder(live, offline);
+		assertThat(store().live()).extracting(Channel::id).containsExactly(live);
+		assertThat(store().all()).extracting(Channel::id).containsExactlyInAnyOrder(live, offline);
 	}
 
 	@Test
 	void appliesAWriteToARowThatNeverChangedAndSetsTheCoverGoingOnline() {
 		UUID id = add("k1", false, null);
-		Channel channel = directory().find(StreamKey.of("k1")).block().orElseThrow();
+		Channel channel = store().find(StreamKey.of("k1")).orElseThrow();
 
-		WriteResult result = directory().write(channel, LiveState.ONLINE, this.t0).block();
+		WriteResult result = store().write(channel, LiveState.ONLINE, this.t0);
 
 		assertThat(result).isEqualTo(WriteResult.APPLIED);
 		assertThat(storedLive(id)).isTrue();
@@ -81,10 +82,10 @@ abstract class ChannelDirectoryContract {
 	@Test
 	void appliesANewerWriteAndKeepsTheCoverGoingOffline() {
 		UUID id = add("k1", false, null);
-		Channel channel = directory().find(StreamKey.of("k1")).block().orElseThrow();
-		directory().write(channel, LiveState.ONLINE, this.t0).block();
+		Channel channel = store().find(StreamKey.of("k1")).orElseThrow();
+		store().write(channel, LiveState.ONLINE, this.t0);
 
-		WriteResult result = directory().write(channel, LiveState.OFFLINE, this.t0.plusSeconds(5)).block();
+		WriteResult result = store().write(channel, LiveState.OFFLINE, this.t0.plusSeconds(5));
 
 		assertThat(result).isEqualTo(WriteResult.APPLIED);
 		assertThat(storedLive(id)).isFalse();
@@ -95,9 +96,9 @@ abstract class ChannelDirectoryContract {
 	@Test
 	void changesNothingForAWriteOfTheStoredTimeToTheMicrosecondAndSaysDuplicate() {
 		UUID id = add("k1", true, this.t0);
-		Channel channel = directory().find(StreamKey.of("k1")).block().orElseThrow();
+		Channel channel = store().find(StreamKey.of("k1")).orElseThrow();
 
-		WriteResult result = directory().write(channel, LiveState.OFFLINE, this.t0.plusNanos(999)).block();
+		WriteResult result = store().write(channel, LiveState.OFFLINE, this.t0.plusNanos(999));
 
 		assertThat(result).isEqualTo(WriteResult.DUPLICATE);
 		assertThat(storedLive(id)).isTrue();
@@ -106,9 +107,9 @@ abstract class ChannelDirectoryContract {
 	@Test
 	void changesNothingForAnOlderWriteAndSaysStale() {
 		UUID id = add("k1", true, this.t0);
-		Channel channel = directory().find(StreamKey.of("k1")).block().orElseThrow();
+		Channel channel = store().find(StreamKey.of("k1")).orElseThrow();
 
-		WriteResult result = directory().write(channel, LiveState.OFFLINE, this.t0.minusMillis(1)).block();
+		WriteResult result = store().write(channel, LiveState.OFFLINE, this.t0.minusMillis(1));
 
 		assertThat(result).isEqualTo(WriteResult.STALE);
 		assertThat(storedLive(id)).isTrue();

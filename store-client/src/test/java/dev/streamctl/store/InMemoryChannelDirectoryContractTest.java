@@ -12,8 +12,8 @@ class InMemoryChannelDirectoryContractTest extends ChannelDirectoryContract {
 	private final InMemoryChannelDirectory directory = new InMemoryChannelDirectory();
 
 	@Override
-	ChannelDirectory directory() {
-		return this.directory;
+	ChannelStore store() {
+		return new BlockingDirectory(this.directory);
 	}
 
 	@Override

@@ -28,8 +28,8 @@ class SupabaseChannelDirectoryContractTest extends ChannelDirectoryContract {
 	}
 
 	@Override
-	ChannelDirectory directory() {
-		return this.directory;
+	ChannelStore store() {
+		return new BlockingDirectory(this.directory);
 	}
 
 	@Override

@@ -30,7 +30,8 @@ import reactor.core.publisher.Mono;
  * offline keeps it. Lookups answer the current rows (no cache). Failures are injected per
  * kind of call and answered as the real client answers them after its retries: as the
  * {@link DirectoryException} given. Every call is evaluated when it is subscribed to,
- * like a remote call.
+ * like a remote call. {@link #store()} is the blocking view of the same rows, with the
+ * same failures.
  */
 public final class InMemoryChannelDirectory implements ChannelDirectory {
 
@@ -44,7 +45,10 @@ public final class InMemoryChannelDirectory implements ChannelDirectory {
 		LIST,
 
 		/** {@link #write}. */
-		WRITE
+		WRITE,
+
+		/** {@link InMemoryChannelStore#applyAll}. */
+		APPLY
 
 	}
 
@@ -65,6 +69,19 @@ public final class InMemoryChannelDirectory implements ChannelDirectory {
 	private boolean hanging;
 
 	private int lookups;
+
+	private @Nullable InMemoryChannelStore store;
+
+	/**
+	 * The blocking view of these rows, one per directory: what it writes shows here, and
+	 * failures injected here fail its calls too.
+	 */
+	public synchronized InMemoryChannelStore store() {
+		if (this.store == null) {
+			this.store = new InMemoryChannelStore(this);
+		}
+		return this.store;
+	}
 
 	/** Adds an offline channel that never changed. */
 	public synchronized Channel add(String key) {
@@ -135,6 +152,7 @@ public final class InMemoryChannelDirectory implements ChannelDirectory {
 		this.failEvery = null;
 		this.hanging = false;
 		this.failures.clear();
+		notifyAll();
 	}
 
 	/** The writes asked for so far, in order. */
@@ -149,35 +167,58 @@ public final class InMemoryChannelDirectory implements ChannelDirectory {
 
 	@Override
 	public Mono<Optional<Channel>> find(StreamKey key) {
-		return call(Call.FIND, () -> {
-			this.lookups++;
-			Optional<Channel> found = this.rows.values()
-				.stream()
-				.filter(row -> row.key.equals(key))
-				.findFirst()
-				.map(Row::channel);
-			return found.or(() -> Optional.ofNullable(this.removedButCached.get(key)));
-		});
+		return call(Call.FIND, () -> lookup(key));
 	}
 
 	@Override
 	public Mono<List<Channel>> live() {
-		return call(Call.LIST, () -> this.rows.values().stream().filter(row -> row.live).map(Row::channel).toList());
+		return call(Call.LIST, () -> channels(true));
 	}
 
 	@Override
 	public Mono<List<Channel>> all() {
-		return call(Call.LIST, () -> this.rows.values().stream().map(Row::channel).toList());
+		return call(Call.LIST, () -> channels(false));
 	}
 
 	@Override
 	public Mono<WriteResult> write(Channel channel, LiveState state, Instant at) {
-		return call(Call.WRITE, () -> {
-			Instant stamp = at.truncatedTo(ChronoUnit.MICROS);
-			WriteResult result = apply(this.rows.get(channel.id()), channel, state, stamp);
-			this.writes.add(new Write(channel.id(), channel.streamKey(), state, stamp, result));
-			return result;
-		});
+		return call(Call.WRITE, () -> record(channel, state, at));
+	}
+
+	// the answers, shared with the blocking view; callers hold this directory's lock
+
+	Optional<Channel> lookup(StreamKey key) {
+		this.lookups++;
+		Optional<Channel> found = this.rows.values()
+			.stream()
+			.filter(row -> row.key.equals(key))
+			.findFirst()
+			.map(Row::channel);
+		return found.or(() -> Optional.ofNullable(this.removedButCached.get(key)));
+	}
+
+	Optional<Channel> stored(StreamKey key) {
+		return this.rows.values().stream().filter(row -> row.key.equals(key)).findFirst().map(Row::channel);
+	}
+
+	List<Channel> channels(boolean liveOnly) {
+		return this.rows.values().stream().filter(row -> row.live || !liveOnly).map(Row::channel).toList();
+	}
+
+	WriteResult record(Channel channel, LiveState state, Instant at) {
+		Instant stamp = at.truncatedTo(ChronoUnit.MICROS);
+		WriteResult result = apply(this.rows.get(channel.id()), channel, state, stamp);
+		this.writes.add(new Write(channel.id(), channel.streamKey(), state, stamp, result));
+		return result;
+	}
+
+	/** Applies a change to its channel's row, if it is newer than what the row holds. */
+	WriteResult applyChange(Channel channel, LiveState state, Instant stamp) {
+		return apply(this.rows.get(channel.id()), channel, state, stamp);
+	}
+
+	boolean hanging() {
+		return this.hanging;
 	}
 
 	private static WriteResult apply(@Nullable Row row, Channel channel, LiveState state, Instant stamp) {
@@ -208,7 +249,8 @@ public final class InMemoryChannelDirectory implements ChannelDirectory {
 		});
 	}
 
-	private @Nullable DirectoryException next(Call call) {
+	/** The failure the next call of a kind meets, or null when it answers. */
+	@Nullable DirectoryException next(Call call) {
 		Queue<DirectoryException> queued = this.failures.get(call);
 		DirectoryException failure = (queued != null) ? queued.poll() : null;
 		return (failure != null) ? failure : this.failEvery;
