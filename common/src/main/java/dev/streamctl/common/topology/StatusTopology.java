@@ -53,6 +53,20 @@ public final class StatusTopology {
 	public static final String RETRY_QUEUE_PREFIX = "status.retry.";
 
 	/**
+	 * The status worker's default reconnect grace ({@code status.reconnect-grace}), whose
+	 * queue {@link DeploymentTopology} declares.
+	 */
+	public static final Duration DEFAULT_RECONNECT_GRACE = Duration.ofSeconds(10);
+
+	/**
+	 * The waits of the status worker's default retry backoff
+	 * ({@code status.retry-backoff} 1s doubling up to {@code status.retry-max-backoff}
+	 * 5s), whose queues {@link DeploymentTopology} declares.
+	 */
+	public static final List<Duration> DEFAULT_RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+			Duration.ofSeconds(4), Duration.ofSeconds(5));
+
+	/**
 	 * Quorum queue with single active consumer whose token marks the one instance that
 	 * reconciles.
 	 */

@@ -4,31 +4,32 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.streamctl.store.Channel;
-import dev.streamctl.store.DirectoryRejectedException;
-import dev.streamctl.store.DirectoryUnavailableException;
-import dev.streamctl.store.LiveState;
-import dev.streamctl.store.WriteResult;
+import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamResumed;
 import dev.streamctl.common.event.StreamStalled;
+import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.test.CapturedLogs;
 import dev.streamctl.common.test.FixtureEvents;
-import dev.streamctl.store.test.InMemoryChannelDirectory;
-import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
-import dev.streamctl.store.test.InMemoryChannelDirectory.Write;
-import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.StatusTopology;
+import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.status.messaging.RecordingSender;
 import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.store.AppliedChange;
+import dev.streamctl.store.Channel;
+import dev.streamctl.store.DirectoryRejectedException;
+import dev.streamctl.store.DirectoryUnavailableException;
+import dev.streamctl.store.LiveState;
+import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
+import dev.streamctl.store.test.InMemoryChannelStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.AmqpException;
@@ -39,22 +40,25 @@ import static org.assertj.core.api.Assertions.entry;
 
 /**
  * How the status service settles each event of a batch, built with its constructor around
- * an in-memory store, in-memory SRS servers, a recording sender and a clock that its
- * pauses move instead of sleeping.
+ * an in-memory store (with and without the bulk function), in-memory SRS servers, a
+ * recording sender and a test clock. Nothing here waits: a retry is a message sent to a
+ * retry queue, and the test hands it back as the broker would.
  */
 class StatusServiceTest {
 
 	private static final Duration BACKOFF = Duration.ofSeconds(1);
 
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+	private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-	private static final Duration RETRY_FOR = Duration.ofMinutes(1);
+	private static final Duration RETRY_FOR = Duration.ofMinutes(15);
 
-	private static final Duration GRACE = Duration.ofSeconds(5);
+	private static final Duration GRACE = Duration.ofSeconds(10);
+
+	private static final int FAILURES_BEFORE_DOWN = 3;
 
 	private final Instant t0 = Instant.parse("2026-01-05T09:00:00Z");
 
-	private final InMemoryChannelDirectory directory = new InMemoryChannelDirectory();
+	private final InMemoryChannelStore store = new InMemoryChannelStore();
 
 	private final InMemorySrsApis srs = new InMemorySrsApis();
 
@@ -62,22 +66,26 @@ class StatusServiceTest {
 
 	private final RecordingSender sender = new RecordingSender();
 
-	private final StoreHealth health = new StoreHealth();
+	private final StatusSettings settings = settings(Duration.ZERO);
+
+	private final StoreHealth health = new StoreHealth(this.settings);
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	private final TestClock clock = new TestClock();
 
-	private final List<Duration> pauses = new ArrayList<>();
-
-	private Runnable duringPause = () -> {
-	};
-
-	private boolean stopping;
-
 	private final String key = newKey();
 
-	private final Channel channel = this.directory.add(this.key);
+	private final Channel channel = this.store.add(this.key);
+
+	private StatusService service;
+
+	@AfterEach
+	void stopWriters() {
+		if (this.service != null) {
+			this.service.destroy();
+		}
+	}
 
 	@Test
 	void setsAChannelOnlineWithItsCoverForAPublish() {
@@ -85,7 +93,7 @@ class StatusServiceTest {
 
 		assertThat(outcomes).containsExactly(entry(1L, Outcome.APPLIED));
 		assertThat(stored()).isEqualTo(new Channel(this.channel.id(), this.channel.streamKey(), true, this.t0));
-		assertThat(this.directory.cover(this.channel.id())).isEqualTo(this.channel.cover());
+		assertThat(this.store.cover(this.channel.id())).isEqualTo(this.channel.cover());
 	}
 
 	@Test
@@ -98,7 +106,40 @@ class StatusServiceTest {
 		assertThat(outcomes).containsExactly(entry(2L, Outcome.APPLIED));
 		assertThat(stored().live()).isFalse();
 		assertThat(stored().modified()).isEqualTo(this.t0.plusSeconds(5));
-		assertThat(this.directory.cover(this.channel.id())).isEqualTo(this.channel.cover());
+		assertThat(this.store.cover(this.channel.id())).isEqualTo(this.channel.cover());
+	}
+
+	@Test
+	void appliesAWholeBatchInOneRequestWithoutLookingUpAnyChannel() {
+		List<Channel> others = List.of(this.store.add(newKey()), this.store.add(newKey()), this.store.add(newKey()));
+		List<Incoming> batch = new ArrayList<>();
+		batch.add(in(1, published(this.key, this.t0)));
+		for (int i = 0; i < others.size(); i++) {
+			batch.add(in(2 + i, published(others.get(i).streamKey().value(), this.t0)));
+		}
+
+		Map<Long, Outcome> outcomes = service().apply(batch);
+
+		assertThat(outcomes).hasSize(4).allSatisfy((tag, outcome) -> assertThat(outcome).isEqualTo(Outcome.APPLIED));
+		assertThat(this.store.batches()).singleElement().satisfies(applied -> assertThat(applied.changes()).hasSize(4));
+		assertThat(this.store.lookups()).isZero();
+		assertThat(this.store.writes()).isEmpty();
+		assertThat(others).allSatisfy(other -> assertThat(this.store.channel(other.id()).live()).isTrue());
+	}
+
+	@Test
+	void writesRowByRowWhenTheStoreHasNoBulkFunction() {
+		this.store.applyFunction(false);
+		Channel other = this.store.add(newKey());
+
+		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published(this.key, this.t0)),
+				in(2, published(other.streamKey().value(), this.t0)), in(3, published(newKey(), this.t0))));
+
+		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.APPLIED),
+				entry(3L, Outcome.UNKNOWN_CHANNEL));
+		assertThat(this.store.writes()).hasSize(2);
+		assertThat(stored().live()).isTrue();
+		assertThat(this.store.channel(other.id()).live()).isTrue();
 	}
 
 	@Test
@@ -132,7 +173,7 @@ class StatusServiceTest {
 		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published), in(2, published)));
 
 		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.DUPLICATE));
-		assertThat(this.directory.writes()).hasSize(1);
+		assertThat(this.store.batches()).singleElement().satisfies(applied -> assertThat(applied.changes()).hasSize(1));
 	}
 
 	@Test
@@ -143,8 +184,7 @@ class StatusServiceTest {
 
 		assertThat(outcomes).containsOnly(entry(1L, Outcome.COLLAPSED), entry(2L, Outcome.COLLAPSED),
 				entry(3L, Outcome.APPLIED));
-		assertThat(this.directory.writes()).singleElement()
-			.satisfies(write -> assertThat(write.at()).isEqualTo(this.t0.plusSeconds(11)));
+		assertThat(stored().modified()).isEqualTo(this.t0.plusSeconds(11));
 	}
 
 	@Test
@@ -157,19 +197,6 @@ class StatusServiceTest {
 	}
 
 	@Test
-	void writesEachStreamOfABatch() {
-		String other = newKey();
-		Channel otherChannel = this.directory.add(other);
-
-		Map<Long, Outcome> outcomes = service()
-			.apply(List.of(in(1, published(this.key, this.t0)), in(2, published(other, this.t0))));
-
-		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.APPLIED));
-		assertThat(stored().live()).isTrue();
-		assertThat(this.directory.channel(otherChannel.id()).live()).isTrue();
-	}
-
-	@Test
 	void acknowledgesAnUnknownStreamKeyWithoutWritingAndLogsItMasked() {
 		String unknown = newKey();
 		try (CapturedLogs logs = CapturedLogs.of(StatusService.class)) {
@@ -178,16 +205,6 @@ class StatusServiceTest {
 			assertThat(outcomes).containsExactly(entry(1L, Outcome.UNKNOWN_CHANNEL));
 			assertThat(logs.all()).contains(unknown.substring(0, 3) + "***").doesNotContain(unknown);
 		}
-		assertThat(this.directory.writes()).isEmpty();
-	}
-
-	@Test
-	void acknowledgesAnEventOfAChannelDeletedMeanwhileAsGone() {
-		this.directory.removeBehindLookups(this.channel.id());
-
-		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published(this.key, this.t0))));
-
-		assertThat(outcomes).containsExactly(entry(1L, Outcome.GONE));
 	}
 
 	@Test
@@ -197,9 +214,27 @@ class StatusServiceTest {
 		Map<Long, Outcome> outcomes = service(GRACE).apply(List.of(in(1, unpublished)));
 
 		assertThat(outcomes).containsExactly(entry(1L, Outcome.DELAYED));
-		assertThat(this.sender.sent())
-			.containsExactly(new RecordingSender.Sent("", StatusTopology.graceQueue(GRACE.toMillis()), unpublished));
-		assertThat(this.directory.writes()).isEmpty();
+		assertThat(this.sender.sent()).containsExactly(
+				new RecordingSender.Sent("", StatusTopology.graceQueue(GRACE.toMillis()), unpublished, Map.of()));
+		assertThat(this.store.batches()).isEmpty();
+	}
+
+	@Test
+	void makesNoOfflineWriteForAPublisherBackWithinTheGrace() {
+		StatusService service = service(GRACE);
+		service.apply(List.of(in(1, published(this.key, this.t0))));
+		StreamEvent unpublished = unpublished(this.key, this.t0.plusSeconds(2));
+		service.apply(List.of(in(2, unpublished)));
+		service.apply(List.of(in(3, published(this.key, this.t0.plusSeconds(4)))));
+
+		Map<Long, Outcome> outcomes = service.apply(List.of(graced(4, unpublished)));
+
+		assertThat(outcomes).containsExactly(entry(4L, Outcome.STALE));
+		assertThat(stored().live()).isTrue();
+		assertThat(stored().modified()).isEqualTo(this.t0.plusSeconds(4));
+		assertThat(this.store.batches()).flatExtracting(InMemoryChannelStore.Batch::results)
+			.extracting(AppliedChange::result)
+			.containsExactly(AppliedChange.Result.APPLIED, AppliedChange.Result.APPLIED, AppliedChange.Result.STALE);
 	}
 
 	@Test
@@ -220,14 +255,14 @@ class StatusServiceTest {
 	}
 
 	@Test
-	void retriesParkingAnUnpublishTheBrokerDidNotConfirm() {
+	void handsAnUnpublishBackToTheQueueWhenTheBrokerDoesNotTakeItToWait() {
 		this.sender.failNext(new AmqpException("no confirm within 10 s"));
 
 		Map<Long, Outcome> outcomes = service(GRACE).apply(List.of(in(1, unpublished(this.key, this.t0))));
 
-		assertThat(outcomes).containsExactly(entry(1L, Outcome.DELAYED));
-		assertThat(this.pauses).hasSize(1);
-		assertThat(this.sender.sent()).hasSize(1);
+		assertThat(outcomes).containsExactly(entry(1L, Outcome.REQUEUED));
+		assertThat(Outcome.REQUEUED.settle()).isEqualTo(Outcome.Settle.REQUEUE);
+		assertThat(this.store.batches()).isEmpty();
 	}
 
 	@Test
@@ -238,18 +273,17 @@ class StatusServiceTest {
 			.apply(List.of(in(1, FixtureEvents.closedWithoutUnpublish(this.key, "s2", this.t0))));
 
 		assertThat(outcomes).containsExactly(entry(1L, Outcome.APPLIED));
-		assertThat(this.directory.writes()).singleElement()
-			.satisfies(write -> assertThat(write.state()).isEqualTo(LiveState.ONLINE));
+		assertThat(stored().live()).isTrue();
 	}
 
 	@Test
 	void setsOfflineACloseWithoutUnpublishWhenNoSrsListsAPublisher() {
 		this.srs.idle(this.srsApi, "live", this.key);
+		service().apply(List.of(in(1, published(this.key, this.t0))));
 
-		service().apply(List.of(in(1, FixtureEvents.closedWithoutUnpublish(this.key, "s1", this.t0))));
+		service().apply(List.of(in(2, FixtureEvents.closedWithoutUnpublish(this.key, "s1", this.t0.plusSeconds(1)))));
 
-		assertThat(this.directory.writes()).singleElement()
-			.satisfies(write -> assertThat(write.state()).isEqualTo(LiveState.OFFLINE));
+		assertThat(stored().live()).isFalse();
 	}
 
 	@Test
@@ -260,8 +294,7 @@ class StatusServiceTest {
 			.apply(List.of(in(1, FixtureEvents.closedWithoutUnpublish(this.key, "s1", this.t0))));
 
 		assertThat(outcomes).containsExactly(entry(1L, Outcome.APPLIED));
-		assertThat(this.directory.writes()).singleElement()
-			.satisfies(write -> assertThat(write.state()).isEqualTo(LiveState.OFFLINE));
+		assertThat(stored().live()).isFalse();
 		assertThat(this.srs.reads()).isZero();
 	}
 
@@ -275,122 +308,156 @@ class StatusServiceTest {
 	}
 
 	@Test
+	void dropsAnOfflineCorrectionOfAStreamSrsListsAgainByTheTimeItIsApplied() {
+		service().apply(List.of(in(1, published(this.key, this.t0))));
+		this.srs.publish(this.srsApi, "live", this.key, "s1");
+
+		Map<Long, Outcome> outcomes = service(GRACE).apply(List.of(graced(2, correction(this.t0.plusSeconds(30)))));
+
+		assertThat(outcomes).containsExactly(entry(2L, Outcome.STILL_LIVE));
+		assertThat(stored().live()).isTrue();
+		assertThat(stored().modified()).isEqualTo(this.t0);
+	}
+
+	@Test
+	void appliesAnOfflineCorrectionAfterTheGraceWhenNoSrsListsTheStream() {
+		service().apply(List.of(in(1, published(this.key, this.t0))));
+
+		StatusService service = service(GRACE);
+		assertThat(service.apply(List.of(in(2, correction(this.t0.plusSeconds(30))))))
+			.containsExactly(entry(2L, Outcome.DELAYED));
+		Map<Long, Outcome> outcomes = service.apply(List.of(graced(3, correction(this.t0.plusSeconds(30)))));
+
+		assertThat(outcomes).containsExactly(entry(3L, Outcome.APPLIED));
+		assertThat(stored().live()).isFalse();
+	}
+
+	@Test
+	void sendsAnEventToTheFirstRetryQueueWhenTheStoreFailsTransiently() {
+		this.store.failNext(Call.APPLY, unavailable());
+		StreamPublished published = published(this.key, this.t0);
+
+		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published)));
+
+		assertThat(outcomes).containsExactly(entry(1L, Outcome.RETRYING));
+		assertThat(this.sender.sent())
+			.containsExactly(new RecordingSender.Sent("", StatusTopology.retryQueue(BACKOFF.toMillis()), published,
+					Map.of(RetryHeaders.RETRIES, 1, RetryHeaders.FIRST_FAILURE, TestClock.START.toEpochMilli())));
+		assertThat(stored().live()).isFalse();
+	}
+
+	@Test
+	void doublesTheWaitAtEachRetryUpToTheLongestAndKeepsTheFirstFailureTime() {
+		this.store.failEvery(unavailable());
+		StatusService service = service();
+		Instant firstFailure = TestClock.START.minusSeconds(20);
+
+		List<String> queues = new ArrayList<>();
+		for (int retries = 0; retries < 6; retries++) {
+			service.apply(List.of(new Incoming(retries, published(this.key, this.t0), false, retries,
+					(retries == 0) ? null : firstFailure)));
+			queues.add(this.sender.sent().get(retries).routingKey());
+		}
+
+		assertThat(queues).containsExactly("status.retry.1000ms", "status.retry.2000ms", "status.retry.4000ms",
+				"status.retry.5000ms", "status.retry.5000ms", "status.retry.5000ms");
+		assertThat(this.sender.sent().subList(1, 6)).allSatisfy(sent -> assertThat(sent.headers())
+			.containsEntry(RetryHeaders.FIRST_FAILURE, firstFailure.toEpochMilli()));
+		assertThat(this.settings.retryDelays()).extracting(Duration::toMillis)
+			.containsExactly(1000L, 2000L, 4000L, 5000L);
+	}
+
+	@Test
+	void appliesARetriedEventOnceTheStoreIsBackAndReportsTheStoreReadyAgain() {
+		StatusService service = service();
+		this.store.failEvery(unavailable());
+		StreamPublished published = published(this.key, this.t0);
+		for (int tag = 1; tag <= FAILURES_BEFORE_DOWN; tag++) {
+			service.apply(List.of(new Incoming(tag, published, false, tag - 1, null)));
+		}
+		assertThat(this.health.health().getStatus()).isEqualTo(Status.DOWN);
+		assertThat(this.health.health().getDetails()).containsEntry("consecutiveFailures", FAILURES_BEFORE_DOWN);
+		this.store.recover();
+
+		Map<Long, Outcome> outcomes = service
+			.apply(List.of(new Incoming(9, published, false, FAILURES_BEFORE_DOWN, TestClock.START)));
+
+		assertThat(outcomes).containsExactly(entry(9L, Outcome.APPLIED));
+		assertThat(stored().live()).isTrue();
+		assertThat(this.health.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void staysReadyUntilTheConfiguredNumberOfFailuresInARow() {
+		StatusService service = service();
+		this.store.failNext(Call.APPLY, unavailable(), unavailable());
+
+		service.apply(List.of(in(1, published(this.key, this.t0))));
+		service.apply(List.of(in(2, published(this.key, this.t0))));
+
+		assertThat(this.health.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void keepsTheGracedMarkOfAnUnpublishThroughItsRetries() {
+		this.store.failNext(Call.APPLY, unavailable());
+		StreamEvent unpublished = unpublished(this.key, this.t0);
+
+		service(GRACE).apply(List.of(graced(1, unpublished)));
+
+		assertThat(this.sender.sent()).singleElement()
+			.satisfies(sent -> assertThat(sent.headers()).containsEntry(RetryHeaders.GRACED, true));
+	}
+
+	@Test
 	void retriesACloseWithoutUnpublishWhileAnSrsApiCannotBeRead() {
 		URI other = this.srs.server("srs-b");
-		this.srs.publish(other, "live", this.key, "s1");
 		this.srs.failWith(other, "connection refused");
-		this.duringPause = () -> this.srs.recover(other);
 
 		Map<Long, Outcome> outcomes = service()
 			.apply(List.of(in(1, FixtureEvents.closedWithoutUnpublish(this.key, "s2", this.t0))));
 
-		assertThat(outcomes).containsExactly(entry(1L, Outcome.APPLIED));
-		assertThat(this.pauses).hasSize(1);
-		assertThat(this.directory.writes()).singleElement()
-			.satisfies(write -> assertThat(write.state()).isEqualTo(LiveState.ONLINE));
-	}
-
-	@Test
-	void retriesATransientStoreFailureWithADoublingJitteredBackoff() {
-		this.directory.failNext(Call.WRITE, unavailable(), unavailable(), unavailable());
-
-		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published(this.key, this.t0))));
-
-		assertThat(outcomes).containsExactly(entry(1L, Outcome.APPLIED));
-		assertThat(this.pauses).hasSize(3);
-		assertThat(this.pauses.get(0)).isBetween(BACKOFF.dividedBy(2), BACKOFF);
-		assertThat(this.pauses.get(1)).isBetween(BACKOFF, BACKOFF.multipliedBy(2));
-		assertThat(this.pauses.get(2)).isBetween(BACKOFF.multipliedBy(2), BACKOFF.multipliedBy(4));
-	}
-
-	@Test
-	void neverBacksOffLongerThanTheMaximum() {
-		this.directory.failNext(Call.WRITE,
-				Arrays.stream(new int[8]).mapToObj(i -> unavailable()).toArray(DirectoryUnavailableException[]::new));
-
-		service().apply(List.of(in(1, published(this.key, this.t0))));
-
-		assertThat(this.pauses).hasSize(8).allSatisfy(pause -> assertThat(pause).isLessThanOrEqualTo(MAX_BACKOFF));
-		assertThat(this.pauses.subList(4, 8))
-			.allSatisfy(pause -> assertThat(pause).isBetween(MAX_BACKOFF.dividedBy(2), MAX_BACKOFF));
-	}
-
-	@Test
-	void retriesOnlyTheEventsThatFailed() {
-		String other = newKey();
-		this.directory.add(other);
-		this.directory.failNext(Call.WRITE, unavailable());
-
-		Map<Long, Outcome> outcomes = service()
-			.apply(List.of(in(1, published(this.key, this.t0)), in(2, published(other, this.t0))));
-
-		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.APPLIED));
-		assertThat(this.directory.writes()).extracting(Write::result)
-			.containsExactlyInAnyOrder(WriteResult.APPLIED, WriteResult.APPLIED);
-		assertThat(this.pauses).hasSize(1);
+		assertThat(outcomes).containsExactly(entry(1L, Outcome.RETRYING));
+		assertThat(this.store.batches()).isEmpty();
 	}
 
 	@Test
 	void deadLettersWhatStillFailsOnceTheRetryTimeIsUp() {
-		this.directory.failEvery(unavailable());
+		this.store.failEvery(unavailable());
+		Instant firstFailure = TestClock.START.minus(RETRY_FOR).minusSeconds(1);
 
-		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published(this.key, this.t0))));
+		Map<Long, Outcome> outcomes = service()
+			.apply(List.of(new Incoming(1, published(this.key, this.t0), false, 200, firstFailure)));
 
 		assertThat(outcomes).containsExactly(entry(1L, Outcome.DEAD_LETTERED));
-		Duration waited = this.pauses.stream().reduce(Duration.ZERO, Duration::plus);
-		assertThat(waited).isLessThanOrEqualTo(RETRY_FOR).isGreaterThan(RETRY_FOR.minus(MAX_BACKOFF));
-		assertThat(this.clock.instant()).isEqualTo(TestClock.START.plus(waited));
+		assertThat(this.sender.sent()).isEmpty();
 	}
 
 	@Test
 	void deadLettersAtOnceWhatTheStoreRefusesAndSaysSoInItsHealth() {
-		this.directory.failNext(Call.WRITE,
+		this.store.failNext(Call.APPLY,
 				new DirectoryRejectedException(401, "", "the store refused the API key: check SUPABASE_KEY"));
 
 		Map<Long, Outcome> outcomes = service().apply(List.of(in(1, published(this.key, this.t0))));
 
 		assertThat(outcomes).containsExactly(entry(1L, Outcome.DEAD_LETTERED));
-		assertThat(this.pauses).isEmpty();
+		assertThat(this.sender.sent()).isEmpty();
 		assertThat(this.health.health().getStatus()).isEqualTo(Status.DOWN);
 		assertThat(this.health.health().getDetails()).containsEntry("status", 401)
 			.hasEntrySatisfying("error", error -> assertThat(error.toString()).contains("SUPABASE_KEY"));
 	}
 
 	@Test
-	void reportsTheStoreHealthyAgainAfterTheNextSuccessfulWrite() {
-		StatusService service = service();
-		this.directory.failNext(Call.WRITE, new DirectoryRejectedException(401, "", "check SUPABASE_KEY"));
-		service.apply(List.of(in(1, published(this.key, this.t0))));
-
-		service.apply(List.of(in(2, published(this.key, this.t0.plusSeconds(1)))));
-
-		assertThat(this.health.health().getStatus()).isEqualTo(Status.UP);
-	}
-
-	@Test
-	void appliesABatchWhoseJointLookupFailedByLookingUpEachChannel() {
-		String other = newKey();
-		this.directory.add(other);
-		this.directory.failNext(Call.FIND, unavailable());
+	void retriesOnlyTheRowsThatFailedWhenWritingRowByRow() {
+		this.store.applyFunction(false);
+		Channel other = this.store.add(newKey());
+		this.store.failNext(Call.WRITE, unavailable());
 
 		Map<Long, Outcome> outcomes = service()
-			.apply(List.of(in(1, published(this.key, this.t0)), in(2, published(other, this.t0))));
+			.apply(List.of(in(1, published(this.key, this.t0)), in(2, published(other.streamKey().value(), this.t0))));
 
-		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.APPLIED));
-		assertThat(this.pauses).isEmpty();
-	}
-
-	@Test
-	void leavesWhatIsStillPendingUnsettledWhenTheWorkerStops() {
-		String other = newKey();
-		this.directory.add(other);
-		this.directory.failNext(Call.WRITE, unavailable());
-		this.stopping = true;
-
-		Map<Long, Outcome> outcomes = service()
-			.apply(List.of(in(1, published(this.key, this.t0)), in(2, published(other, this.t0))));
-
-		assertThat(outcomes).hasSize(1).containsValue(Outcome.APPLIED);
+		assertThat(outcomes.values()).containsExactlyInAnyOrder(Outcome.APPLIED, Outcome.RETRYING);
+		assertThat(this.sender.sent()).hasSize(1);
 	}
 
 	@Test
@@ -405,30 +472,10 @@ class StatusServiceTest {
 
 		assertThat(outcomes).containsOnly(entry(2L, Outcome.INFORMATIONAL), entry(3L, Outcome.INFORMATIONAL),
 				entry(4L, Outcome.INFORMATIONAL));
-		assertThat(outcomes.values()).allSatisfy(outcome -> assertThat(outcome.settle()).isEqualTo(Outcome.Settle.ACK));
 		assertThat(stored()).isEqualTo(new Channel(this.channel.id(), this.channel.streamKey(), true, this.t0));
-		assertThat(this.directory.writes()).hasSize(1);
+		assertThat(this.store.batches()).hasSize(1);
 		assertThat(this.sender.sent()).isEmpty();
-		assertThat(this.pauses).isEmpty();
 		assertThat(count("informational")).isEqualTo(3);
-	}
-
-	@Test
-	void neitherCollapsesNorReplacesTheStateEventsOfItsBatch() {
-		Channel offline = this.directory.add(newKey());
-		StreamPublished published = published(this.key, this.t0);
-		StreamEvent unpublished = unpublished(offline.streamKey().value(), this.t0);
-		StreamStalled laterStall = StreamStalled.of(this.t0.plusSeconds(30), published.session(), this.t0);
-		StreamResumed laterResume = StreamResumed.of(this.t0.plusSeconds(30), unpublished.session(), this.t0);
-
-		Map<Long, Outcome> outcomes = service()
-			.apply(List.of(in(1, published), in(2, laterStall), in(3, unpublished), in(4, laterResume)));
-
-		assertThat(outcomes).containsOnly(entry(1L, Outcome.APPLIED), entry(2L, Outcome.INFORMATIONAL),
-				entry(3L, Outcome.APPLIED), entry(4L, Outcome.INFORMATIONAL));
-		assertThat(stored()).isEqualTo(new Channel(this.channel.id(), this.channel.streamKey(), true, this.t0));
-		assertThat(this.directory.channel(offline.id()).live()).isFalse();
-		assertThat(this.directory.writes()).extracting(Write::at).containsOnly(this.t0);
 	}
 
 	@Test
@@ -451,20 +498,25 @@ class StatusServiceTest {
 	}
 
 	private StatusService service(Duration grace, List<URI> srsApis) {
-		StatusSettings settings = new StatusSettings(grace, 200, 4, BACKOFF, MAX_BACKOFF, RETRY_FOR);
-		return new StatusService(this.directory, new SrsTruth(srsApis, this.srs::streams),
-				new GraceDelay(this.sender, settings), this.health, settings, this.meters, this.clock, this::pause);
+		if (this.service != null) {
+			this.service.destroy();
+		}
+		this.service = new StatusService(this.store, new SrsTruth(srsApis, this.srs::streams), this.sender, this.health,
+				settings(grace), this.meters, this.clock);
+		return this.service;
 	}
 
-	private boolean pause(Duration duration) {
-		this.pauses.add(duration);
-		this.clock.advance(duration);
-		this.duringPause.run();
-		return !this.stopping;
+	private static StatusSettings settings(Duration grace) {
+		return new StatusSettings(grace, 200, 4, BACKOFF, MAX_BACKOFF, RETRY_FOR, FAILURES_BEFORE_DOWN);
+	}
+
+	private StreamEvent correction(Instant at) {
+		return StreamUnpublished.of(at, EventSource.RECONCILER, published(this.key, this.t0).session(),
+				StreamUnpublished.Reason.GONE);
 	}
 
 	private Channel stored() {
-		return this.directory.channel(this.channel.id());
+		return this.store.channel(this.channel.id());
 	}
 
 	private double count(String outcome) {

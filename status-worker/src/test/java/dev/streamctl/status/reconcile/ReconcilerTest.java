@@ -9,11 +9,11 @@ import java.util.UUID;
 
 import dev.streamctl.store.Channel;
 import dev.streamctl.store.DirectoryUnavailableException;
+import dev.streamctl.store.LiveState;
 import dev.streamctl.common.event.EventSource;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
-import dev.streamctl.store.test.InMemoryChannelDirectory;
-import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
+import dev.streamctl.store.test.InMemoryChannelStore;
 import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.EventTopology;
@@ -33,11 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReconcilerTest {
 
-	private static final Duration GRACE = Duration.ofSeconds(60);
-
 	private static final Duration LEADER_RENEWAL = Duration.ofMinutes(10);
 
-	private final InMemoryChannelDirectory directory = new InMemoryChannelDirectory();
+	private final InMemoryChannelStore store = new InMemoryChannelStore();
 
 	private final InMemorySrsApis srs = new InMemorySrsApis();
 
@@ -52,9 +50,9 @@ class ReconcilerTest {
 	private final TestLeadership leadership = new TestLeadership();
 
 	@Test
-	void setsOfflineALiveChannelNoSrsListsOnceTheGraceIsOver() {
+	void setsOfflineALiveChannelNoSrsLists() {
 		String key = newKey();
-		this.directory.add(key, true, this.clock.instant().minus(GRACE).minusSeconds(1));
+		this.store.add(key, true, this.clock.instant().minus(Duration.ofMinutes(1)));
 
 		int corrected = reconciler().reconcile();
 
@@ -73,22 +71,42 @@ class ReconcilerTest {
 	}
 
 	@Test
-	void setsOfflineOnlyAfterTheGrace() {
-		this.directory.add(newKey(), true, this.clock.instant().minusSeconds(30));
+	void correctsARowChangedJustNowAtOnceSinceTheCorrectionWaitsOutTheGraceWhereItIsApplied() {
+		this.store.add(newKey(), true, this.clock.instant());
+
+		assertThat(reconciler().reconcile()).isEqualTo(1);
+	}
+
+	@Test
+	void comparesWithTheStoreAsItIsNowAtEveryRound() {
+		String key = newKey();
+		Channel channel = this.store.add(key);
+		this.srs.publish(this.srsA, "live", key, "c1");
 		Reconciler reconciler = reconciler();
-
-		assertThat(reconciler.reconcile()).isZero();
-
-		this.clock.advance(GRACE.minusSeconds(30));
-		assertThat(reconciler.reconcile()).as("exactly at the end of the grace").isZero();
-
-		this.clock.advance(Duration.ofMillis(1));
 		assertThat(reconciler.reconcile()).isEqualTo(1);
+		this.store.write(channel, LiveState.ONLINE, this.clock.instant());
+		this.clock.advance(Duration.ofSeconds(30));
+
+		assertThat(reconciler.reconcile()).as("live in SRS and in the store").isZero();
+		assertThat(this.sender.sent()).hasSize(1);
+	}
+
+	@Test
+	void readsTheRowsOfEveryListedStreamInOneRead() {
+		for (int i = 0; i < 50; i++) {
+			String key = newKey();
+			this.store.add(key, true, this.clock.instant());
+			this.srs.publish(this.srsA, "live", key, "c" + i);
+		}
+
+		assertThat(reconciler().reconcile()).isZero();
+		assertThat(this.store.reads()).isEqualTo(1);
+		assertThat(this.store.lookups()).isZero();
 	}
 
 	@Test
 	void setsOfflineALiveChannelWhoseRowNeverRecordedAChange() {
-		this.directory.add(newKey(), true, null);
+		this.store.add(newKey(), true, null);
 
 		assertThat(reconciler().reconcile()).isEqualTo(1);
 	}
@@ -96,7 +114,7 @@ class ReconcilerTest {
 	@Test
 	void setsLiveAStreamSrsPublishesWhoseChannelShowsOffline() {
 		String key = newKey();
-		this.directory.add(key);
+		this.store.add(key);
 		this.srs.publish(this.srsA, "live", key, "c1");
 
 		int corrected = reconciler().reconcile();
@@ -120,8 +138,8 @@ class ReconcilerTest {
 	@Test
 	void leavesAloneChannelsThatAgreeWithSrs() {
 		String live = newKey();
-		this.directory.add(live, true, this.clock.instant().minus(Duration.ofHours(1)));
-		this.directory.add(newKey());
+		this.store.add(live, true, this.clock.instant().minus(Duration.ofHours(1)));
+		this.store.add(newKey());
 		this.srs.publish(this.srsA, "live", live, "c1");
 
 		assertThat(reconciler().reconcile()).isZero();
@@ -132,7 +150,7 @@ class ReconcilerTest {
 	void countsAStreamOnAnyServerAsActive() {
 		URI srsB = this.srs.server("srs-b");
 		String live = newKey();
-		this.directory.add(live, true, this.clock.instant().minus(Duration.ofHours(1)));
+		this.store.add(live, true, this.clock.instant().minus(Duration.ofHours(1)));
 		this.srs.publish(srsB, "live", live, "c1");
 
 		assertThat(reconciler().reconcile()).isZero();
@@ -141,7 +159,7 @@ class ReconcilerTest {
 	@Test
 	void takesAStreamWithoutAnActivePublisherForGone() {
 		String key = newKey();
-		this.directory.add(key, true, this.clock.instant().minus(Duration.ofHours(1)));
+		this.store.add(key, true, this.clock.instant().minus(Duration.ofHours(1)));
 		this.srs.idle(this.srsA, "live", key);
 
 		assertThat(reconciler().reconcile()).isEqualTo(1);
@@ -152,8 +170,8 @@ class ReconcilerTest {
 	void takesOnlyTheConfiguredAppsStreamsForChannels() {
 		String offline = newKey();
 		String live = newKey();
-		this.directory.add(offline);
-		this.directory.add(live, true, this.clock.instant().minus(Duration.ofHours(1)));
+		this.store.add(offline);
+		this.store.add(live, true, this.clock.instant().minus(Duration.ofHours(1)));
 		this.srs.publish(this.srsA, "fwd", offline, "c1");
 		this.srs.publish(this.srsA, "fwd", live, "c2");
 
@@ -173,7 +191,7 @@ class ReconcilerTest {
 	@Test
 	void skipsAStreamWhoseNameIsNoStreamKey() {
 		String key = newKey();
-		this.directory.add(key);
+		this.store.add(key);
 		this.srs.publish(this.srsA, "live", "..", "c1");
 		this.srs.publish(this.srsA, "live", key, "c2");
 
@@ -185,8 +203,8 @@ class ReconcilerTest {
 		URI srsB = this.srs.server("srs-b");
 		String stuck = newKey();
 		String missed = newKey();
-		this.directory.add(stuck, true, this.clock.instant().minus(Duration.ofHours(1)));
-		this.directory.add(missed);
+		this.store.add(stuck, true, this.clock.instant().minus(Duration.ofHours(1)));
+		this.store.add(missed);
 		this.srs.publish(this.srsA, "live", missed, "c1");
 		this.srs.failWith(srsB, "answered 500");
 
@@ -200,7 +218,7 @@ class ReconcilerTest {
 	@Test
 	void setsOfflineOnceEveryApiCanBeReadAgain() {
 		URI srsB = this.srs.server("srs-b");
-		this.directory.add(newKey(), true, this.clock.instant().minus(Duration.ofHours(1)));
+		this.store.add(newKey(), true, this.clock.instant().minus(Duration.ofHours(1)));
 		this.srs.failWith(srsB, "answered 500");
 		Reconciler reconciler = reconciler();
 		reconciler.reconcile();
@@ -215,8 +233,8 @@ class ReconcilerTest {
 	@Test
 	void countsEachCorrectionByWhatItSet() {
 		String offline = newKey();
-		this.directory.add(offline);
-		this.directory.add(newKey(), true, null);
+		this.store.add(offline);
+		this.store.add(newKey(), true, null);
 		this.srs.publish(this.srsA, "live", offline, "c1");
 
 		reconciler().reconcile();
@@ -230,7 +248,7 @@ class ReconcilerTest {
 
 	@Test
 	void doesNothingOnAnInstanceThatDoesNotLead() {
-		this.directory.add(newKey(), true, null);
+		this.store.add(newKey(), true, null);
 		this.leadership.leader = false;
 
 		reconciler().tick();
@@ -242,7 +260,7 @@ class ReconcilerTest {
 
 	@Test
 	void endsARoundTheStoreFailsAndCountsItWithoutThrowing() {
-		this.directory.failEvery(new DirectoryUnavailableException("the store answered 503", null));
+		this.store.failEvery(new DirectoryUnavailableException("the store answered 503", null));
 		Reconciler reconciler = reconciler();
 
 		reconciler.tick();
@@ -253,8 +271,8 @@ class ReconcilerTest {
 
 	@Test
 	void stopsCorrectingForTheRoundWhenTheBrokerDoesNotConfirm() {
-		this.directory.add(newKey(), true, null);
-		this.directory.add(newKey(), true, null);
+		this.store.add(newKey(), true, null);
+		this.store.add(newKey(), true, null);
 		this.sender.failNext(new AmqpException("no confirm within 10 s"));
 
 		reconciler().tick();
@@ -301,12 +319,12 @@ class ReconcilerTest {
 	}
 
 	private Reconciler reconciler(boolean enabled, List<URI> apis) {
-		ReconcilerSettings settings = new ReconcilerSettings(enabled, Duration.ofSeconds(30), GRACE, Set.of("live"),
+		ReconcilerSettings settings = new ReconcilerSettings(enabled, Duration.ofSeconds(30), Set.of("live"),
 				LEADER_RENEWAL);
 		// never started: the tests run the rounds themselves
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		return new Reconciler(new SrsTruth(apis, this.srs::streams), this.directory, this.leadership, this.sender,
-				settings, scheduler, this.meters, this.clock);
+		return new Reconciler(new SrsTruth(apis, this.srs::streams), this.store, this.leadership, this.sender, settings,
+				scheduler, this.meters, this.clock);
 	}
 
 	private double runs(String result) {
