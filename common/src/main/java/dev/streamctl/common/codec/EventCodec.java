@@ -1,5 +1,6 @@
 package dev.streamctl.common.codec;
 
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.event.StreamEvent;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -7,10 +8,10 @@ import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns {@link StreamEvent}s into the JSON that travels on the broker and back.
- * Thread-safe. Reading rejects what the contract does not allow (unknown type, wrong
- * schema version, missing field) with a {@link MalformedEventException} whose message
- * names the problem.
+ * Turns the events of the exchange ({@link SrsEvent}: {@link StreamEvent}s and
+ * heartbeats) into the JSON that travels on the broker and back. Thread-safe. Reading
+ * rejects what the contract does not allow (unknown type, wrong schema version, missing
+ * field) with a {@link MalformedEventException} whose message names the problem.
  */
 public final class EventCodec {
 
@@ -24,27 +25,41 @@ public final class EventCodec {
 		.enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
 		.build();
 
-	public byte[] encode(StreamEvent event) {
+	public byte[] encode(SrsEvent event) {
 		return this.mapper.writeValueAsBytes(event);
 	}
 
+	/**
+	 * Reads a stream event: what a consumer bound to stream events receives. Any other
+	 * event of the exchange (a heartbeat) is refused like a malformed one.
+	 */
 	public StreamEvent decode(byte[] json) {
+		return decode(json, StreamEvent.class);
+	}
+
+	/**
+	 * Reads an event of the given kind: {@code SrsEvent.class} for any event of the
+	 * exchange, as a reader of the whole log needs.
+	 */
+	public <T extends SrsEvent> T decode(byte[] json, Class<T> kind) {
 		try {
-			return this.mapper.readValue(json, StreamEvent.class);
+			return this.mapper.readValue(json, kind);
 		}
 		catch (JacksonException ex) {
-			throw new MalformedEventException(describe(ex), ex);
+			throw new MalformedEventException(describe(ex, kind), ex);
 		}
 	}
 
-	private static String describe(JacksonException ex) {
+	private static String describe(JacksonException ex, Class<?> kind) {
 		Throwable cause = ex;
 		while (cause.getCause() != null && cause.getCause() != cause) {
 			cause = cause.getCause();
 		}
 		String detail = (cause instanceof IllegalArgumentException || cause instanceof NullPointerException)
 				? cause.getMessage() : ex.getOriginalMessage();
-		return "not a valid stream event: " + detail;
+		String what = (kind == StreamEvent.class) ? "stream event"
+				: (kind == SrsEvent.class) ? "event" : kind.getSimpleName();
+		return "not a valid " + what + ": " + detail;
 	}
 
 }

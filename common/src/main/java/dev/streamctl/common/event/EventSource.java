@@ -5,7 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /** Where an event came from. */
 public enum EventSource {
 
-	/** An SRS {@code http_hooks} callback received by the hook gateway. */
+	/**
+	 * An SRS callback received by the hook gateway: an {@code http_hooks} hook, or SRS's
+	 * {@code heartbeat} ({@link SrsHeartbeat}).
+	 */
 	@JsonProperty("srs-hook")
 	SRS_HOOK,
 

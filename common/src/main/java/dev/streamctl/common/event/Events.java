@@ -6,9 +6,9 @@ final class Events {
 	}
 
 	static void requireSchema(int schemaVersion) {
-		if (schemaVersion != StreamEvent.SCHEMA_VERSION) {
+		if (schemaVersion != SrsEvent.SCHEMA_VERSION) {
 			throw new IllegalArgumentException(
-					"unsupported schemaVersion " + schemaVersion + ", this code reads " + StreamEvent.SCHEMA_VERSION);
+					"unsupported schemaVersion " + schemaVersion + ", this code reads " + SrsEvent.SCHEMA_VERSION);
 		}
 	}
 

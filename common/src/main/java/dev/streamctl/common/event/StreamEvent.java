@@ -1,8 +1,5 @@
 package dev.streamctl.common.event;
 
-import java.time.Instant;
-import java.util.UUID;
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -10,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /**
  * Something that happened to a stream on an SRS server. The JSON property {@code type} of
  * an event equals the routing key it is published with on
- * {@link dev.streamctl.common.topology.EventTopology#EXCHANGE}.
+ * {@link dev.streamctl.common.topology.EventTopology#EXCHANGE}; every such key matches
+ * {@link dev.streamctl.common.topology.EventTopology#EVERY_STREAM_EVENT}. The other
+ * events of that exchange ({@link SrsHeartbeat}) are not stream events: reading one as a
+ * stream event fails like reading a malformed one.
  *
  * <p>
  * Consumers must treat delivery as at-least-once and possibly reordered:
@@ -28,18 +28,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = StreamUnpublished.class, name = StreamUnpublished.ROUTING_KEY),
 		@JsonSubTypes.Type(value = StreamStalled.class, name = StreamStalled.ROUTING_KEY),
 		@JsonSubTypes.Type(value = StreamResumed.class, name = StreamResumed.ROUTING_KEY) })
-public sealed interface StreamEvent permits StreamPublished, StreamUnpublished, StreamStalled, StreamResumed {
-
-	/** The schema version this code writes and reads. */
-	int SCHEMA_VERSION = 1;
-
-	int schemaVersion();
-
-	UUID eventId();
-
-	Instant occurredAt();
-
-	EventSource source();
+public sealed interface StreamEvent extends SrsEvent
+		permits StreamPublished, StreamUnpublished, StreamStalled, StreamResumed {
 
 	SrsSession session();
 
@@ -48,10 +38,6 @@ public sealed interface StreamEvent permits StreamPublished, StreamUnpublished, 
 	 * {@link EventSource#REPLAY}.
 	 */
 	StreamEvent replayed();
-
-	/** The routing key this event is published with. */
-	@JsonIgnore
-	String routingKey();
 
 	/**
 	 * Whether this event starts or ends a publisher's session, and so may change whether

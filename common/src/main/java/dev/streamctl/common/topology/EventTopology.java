@@ -2,6 +2,7 @@ package dev.streamctl.common.topology;
 
 import java.util.List;
 
+import dev.streamctl.common.event.SrsHeartbeat;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamResumed;
 import dev.streamctl.common.event.StreamStalled;
@@ -15,14 +16,14 @@ import dev.streamctl.common.event.StreamUnpublished;
 public final class EventTopology {
 
 	/**
-	 * Durable topic exchange every stream event is published to, with the event's routing
-	 * key.
+	 * Durable topic exchange every event is published to, with the event's routing key:
+	 * the stream events, and the SRS servers' {@link #HEARTBEAT}s.
 	 */
 	public static final String EXCHANGE = "srs.events";
 
 	/**
-	 * Durable stream queue bound to every event: the replayable log of everything that
-	 * happened.
+	 * Durable stream queue bound to every event, heartbeats included: the replayable log
+	 * of everything that happened.
 	 */
 	public static final String LOG_QUEUE = "srs.events.log";
 
@@ -31,7 +32,8 @@ public final class EventTopology {
 
 	/**
 	 * Binding pattern that matches every stream event: {@link #PUBLISHED},
-	 * {@link #UNPUBLISHED}, and the informational {@link #STALLED} and {@link #RESUMED}.
+	 * {@link #UNPUBLISHED}, and the informational {@link #STALLED} and {@link #RESUMED};
+	 * not {@link #HEARTBEAT}.
 	 */
 	public static final String EVERY_STREAM_EVENT = "stream.#";
 
@@ -45,6 +47,12 @@ public final class EventTopology {
 	public static final String STALLED = StreamStalled.ROUTING_KEY;
 
 	public static final String RESUMED = StreamResumed.ROUTING_KEY;
+
+	/**
+	 * An SRS server's heartbeat: outside {@link #EVERY_STREAM_EVENT}, so only the log and
+	 * a consumer bound to this key get it.
+	 */
+	public static final String HEARTBEAT = SrsHeartbeat.ROUTING_KEY;
 
 	/**
 	 * The routing keys of the events that start or end a publisher's session: all a

@@ -1,6 +1,7 @@
 package dev.streamctl.common.codec;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,7 +11,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.streamctl.common.event.EventSource;
-import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.SrsEvent;
+import dev.streamctl.common.event.SrsHeartbeat;
+import dev.streamctl.common.test.SrsFixtures;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamResumed;
 import dev.streamctl.common.event.StreamStalled;
@@ -30,17 +33,17 @@ class EventCodecDocumentationTest {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@Test
-	void everyDocumentedExampleDecodesAndEncodesBackToTheSameJson() throws IOException {
+	void everyDocumentedExampleDecodesAndEncodesBackToTheSameJson() {
 		List<String> examples = documentedExamples();
-		assertThat(examples).hasSize(4);
-		List<StreamEvent> decoded = new ArrayList<>();
+		assertThat(examples).hasSize(5);
+		List<SrsEvent> decoded = new ArrayList<>();
 		for (String example : examples) {
-			StreamEvent event = this.codec.decode(example.getBytes());
+			SrsEvent event = this.codec.decode(example.getBytes(), SrsEvent.class);
 			decoded.add(event);
 			assertThat(this.json.readTree(this.codec.encode(event))).isEqualTo(this.json.readTree(example));
 		}
 		assertThat(decoded).hasExactlyElementsOfTypes(StreamPublished.class, StreamUnpublished.class,
-				StreamStalled.class, StreamResumed.class);
+				StreamStalled.class, StreamResumed.class, SrsHeartbeat.class);
 		assertThat(decoded.get(1)).extracting(e -> ((StreamUnpublished) e).reason())
 			.isEqualTo(StreamUnpublished.Reason.UNPUBLISHED);
 		StreamStalled stalled = (StreamStalled) decoded.get(2);
@@ -54,8 +57,31 @@ class EventCodecDocumentationTest {
 			.isSortedAccordingTo(Instant::compareTo);
 	}
 
-	private static List<String> documentedExamples() throws IOException {
-		String doc = Files.readString(Path.of("..", "docs", "events.md"));
+	@Test
+	void theHeartbeatExampleCarriesTheCapturedSrsBody() {
+		SrsHeartbeat documented = (SrsHeartbeat) this.codec.decode(documentedExamples().get(4).getBytes(),
+				SrsEvent.class);
+		var captured = this.json.readTree(SrsFixtures.raw("heartbeat_request.json"));
+
+		assertThat(documented.source()).isEqualTo(EventSource.SRS_HOOK);
+		assertThat(documented.serverId()).isEqualTo(captured.get("server").asString());
+		assertThat(documented.serviceId()).isEqualTo(captured.get("service").asString());
+		assertThat(documented.pid()).isEqualTo(captured.get("pid").asString());
+		assertThat(documented.deviceId()).isEqualTo(captured.get("device_id").asString());
+		assertThat(documented.ip()).isEqualTo(captured.get("ip").asString());
+		assertThat(documented.rtmp()).containsExactly(captured.get("rtmp").get(0).asString());
+		assertThat(documented.http()).containsExactly(captured.get("http").get(0).asString());
+		assertThat(documented.api()).containsExactly(captured.get("api").get(0).asString());
+	}
+
+	private static List<String> documentedExamples() {
+		String doc;
+		try {
+			doc = Files.readString(Path.of("..", "docs", "events.md"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		Matcher matcher = JSON_BLOCK.matcher(doc);
 		List<String> blocks = new ArrayList<>();
 		while (matcher.find()) {

@@ -1,8 +1,11 @@
 package dev.streamctl.common.codec;
 
 import java.time.Instant;
+import java.util.List;
 
 import dev.streamctl.common.event.EventSource;
+import dev.streamctl.common.event.SrsEvent;
+import dev.streamctl.common.event.SrsHeartbeat;
 import dev.streamctl.common.event.SrsSession;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamEvent;
@@ -10,7 +13,10 @@ import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamResumed;
 import dev.streamctl.common.event.StreamStalled;
 import dev.streamctl.common.event.StreamUnpublished;
+import dev.streamctl.common.test.FixtureEvents;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -121,6 +127,71 @@ class EventCodecTest {
 
 		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode(json.getBytes()))
 			.withMessageContaining("path separator");
+	}
+
+	@Test
+	void roundTripsTheHeartbeatOfTheCapturedSrsBody() {
+		SrsHeartbeat heartbeat = FixtureEvents.heartbeat("vid-2703w37", "5kr2b29q",
+				Instant.parse("2026-11-24T10:15:39.004Z"));
+
+		byte[] json = this.codec.encode(heartbeat);
+
+		assertThat(this.codec.decode(json, SrsEvent.class)).isEqualTo(heartbeat);
+		assertThat(this.codec.decode(json, SrsHeartbeat.class)).isEqualTo(heartbeat);
+		JsonNode written = JsonMapper.builder().build().readTree(json);
+		assertThat(written.get("type").asString()).isEqualTo("srs.heartbeat").isEqualTo(heartbeat.routingKey());
+		assertThat(written.get("source").asString()).isEqualTo("srs-hook");
+		assertThat(written.get("occurredAt").asString()).isEqualTo("2026-11-24T10:15:39.004Z");
+		assertThat(written.get("serverId").asString()).isEqualTo("vid-2703w37");
+		assertThat(written.get("serviceId").asString()).isEqualTo("5kr2b29q");
+		assertThat(written.get("pid").asString()).isEqualTo("19419");
+		assertThat(written.get("deviceId").asString()).isEqualTo("lab-srs-1");
+		assertThat(written.get("ip").asString()).isEqualTo("192.0.2.2");
+		assertThat(written.get("api").get(0).asString()).isEqualTo("127.0.0.1:19850");
+		assertThat(written.has("routingKey")).isFalse();
+	}
+
+	@Test
+	void readsEveryEventOfTheExchangeAsAnSrsEvent() {
+		Instant now = Instant.now();
+		List<SrsEvent> events = List.of(StreamPublished.of(now, EventSource.SRS_HOOK, this.session),
+				StreamUnpublished.of(now, EventSource.SRS_HOOK, this.session, StreamUnpublished.Reason.UNPUBLISHED),
+				StreamStalled.of(now, this.session, now), StreamResumed.of(now, this.session, now),
+				FixtureEvents.heartbeat("vid-2703w37", "5kr2b29q", now));
+
+		for (SrsEvent event : events) {
+			assertThat(this.codec.decode(this.codec.encode(event), SrsEvent.class)).isEqualTo(event);
+		}
+	}
+
+	@Test
+	void writesAHeartbeatWithoutPortsWithEmptyAddressLists() {
+		SrsHeartbeat heartbeat = SrsHeartbeat.of(Instant.now(), "vid-2703w37", "5kr2b29q", "", "", "", List.of(),
+				List.of(), List.of());
+
+		assertThat(new String(this.codec.encode(heartbeat))).contains("\"api\":[]").contains("\"pid\":\"\"");
+		assertThat(this.codec.decode(this.codec.encode(heartbeat), SrsEvent.class)).isEqualTo(heartbeat);
+	}
+
+	@Test
+	void refusesAHeartbeatWhereAStreamEventIsExpected() {
+		byte[] heartbeat = this.codec.encode(FixtureEvents.heartbeat("vid-2703w37", "5kr2b29q", Instant.now()));
+
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(() -> this.codec.decode(heartbeat))
+			.withMessageStartingWith("not a valid stream event")
+			.withMessageContaining("srs.heartbeat");
+	}
+
+	@Test
+	void refusesAHeartbeatWithoutServerOrServiceNamingTheField() {
+		String json = new String(this.codec.encode(FixtureEvents.heartbeat("vid-2703w37", "5kr2b29q", Instant.now())));
+
+		assertThatExceptionOfType(MalformedEventException.class)
+			.isThrownBy(() -> this.codec.decode(json.replace("\"vid-2703w37\"", "\"\"").getBytes(), SrsEvent.class))
+			.withMessageContaining("serverId is required");
+		assertThatExceptionOfType(MalformedEventException.class).isThrownBy(
+				() -> this.codec.decode(json.replaceAll(",?\"serviceId\":\"[^\"]*\"", "").getBytes(), SrsEvent.class))
+			.withMessageContaining("serviceId");
 	}
 
 }

@@ -1,10 +1,13 @@
 package dev.streamctl.common.test;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import dev.streamctl.common.event.EventSource;
+import dev.streamctl.common.event.SrsHeartbeat;
 import dev.streamctl.common.event.SrsSession;
 import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
@@ -13,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stream events as the gateway makes them from the captured SRS hooks
- * ({@code on_publish.json}, {@code on_unpublish.json}), with the stream key, client id
- * and time a test needs.
+ * Events as the gateway makes them from the captured SRS hooks ({@code on_publish.json},
+ * {@code on_unpublish.json}) with the stream key, client id and time a test needs, and
+ * from the captured heartbeat ({@code heartbeat_request.json}) with the server and
+ * service ids a test needs.
  */
 public final class FixtureEvents {
 
@@ -41,6 +45,25 @@ public final class FixtureEvents {
 	public static StreamUnpublished closedWithoutUnpublish(String key, String clientId, Instant at) {
 		return new StreamUnpublished(1, UUID.randomUUID(), at, EventSource.SRS_HOOK,
 				session("on_publish.json", key, clientId), StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH);
+	}
+
+	/**
+	 * What the gateway makes of SRS's {@code heartbeat}: the fixture's body, with these
+	 * {@code server} and {@code service} ids, received at {@code at}.
+	 */
+	public static SrsHeartbeat heartbeat(String serverId, String serviceId, Instant at) {
+		JsonNode beat = JSON
+			.readTree(SrsFixtures.with("heartbeat_request.json", Map.of("server", serverId, "service", serviceId)));
+		return new SrsHeartbeat(1, UUID.randomUUID(), at, EventSource.SRS_HOOK, beat.get("server").asString(),
+				beat.get("service").asString(), beat.get("pid").asString(), beat.get("device_id").asString(),
+				beat.get("ip").asString(), strings(beat.get("rtmp")), strings(beat.get("http")),
+				strings(beat.get("api")));
+	}
+
+	private static List<String> strings(JsonNode array) {
+		List<String> values = new ArrayList<>();
+		array.forEach(value -> values.add(value.asString()));
+		return values;
 	}
 
 	private static SrsSession session(String fixture, String key, String clientId) {

@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
-import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.topology.EventTopology;
 
 import org.springframework.amqp.core.Message;
@@ -41,7 +41,7 @@ public final class TestRabbit implements AutoCloseable {
 	 * Publishes an event to the event exchange, as the gateway does, and waits for the
 	 * confirm.
 	 */
-	public void publish(StreamEvent event) {
+	public void publish(SrsEvent event) {
 		send(EventTopology.EXCHANGE, event.routingKey(), EventMessages.toMessage(event, this.codec.encode(event)));
 	}
 
