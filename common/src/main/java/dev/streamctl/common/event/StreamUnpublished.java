@@ -63,7 +63,21 @@ public record StreamUnpublished(int schemaVersion, UUID eventId, Instant occurre
 
 		/** The stream is not active in SRS any more (found by the reconciler). */
 		@JsonProperty("gone")
-		GONE
+		GONE,
+
+		/**
+		 * The stream's SRS restarted (its heartbeat came with a new service id) and the
+		 * stream was not published again on it (found by the status worker).
+		 */
+		@JsonProperty("server-restarted")
+		SERVER_RESTARTED,
+
+		/**
+		 * The stream's SRS sent no heartbeat for several intervals and its API cannot be
+		 * read (found by the status worker).
+		 */
+		@JsonProperty("server-gone")
+		SERVER_GONE
 
 	}
 

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.streamctl.common.event.SrsHeartbeat;
+
 /**
  * The broker objects of the status worker. {@link DeploymentTopology} lists what
  * {@code rabbitmq/definitions.json} declares: all of these but the grace queue, whose
@@ -73,6 +75,35 @@ public final class StatusTopology {
 	public static final String LEADER_QUEUE = "status.leader";
 
 	private StatusTopology() {
+	}
+
+	/**
+	 * Prefix of each status worker's exclusive servers queue, bound to the heartbeats and
+	 * the live-state events: how every instance learns which SRS runs which stream.
+	 */
+	public static final String SERVERS_QUEUE_PREFIX = "status.servers.";
+
+	/**
+	 * The servers queue of the instance known by {@code instanceId}; it lives as long as
+	 * its connection.
+	 */
+	public static QueueDefinition serversQueue(String instanceId) {
+		return QueueDefinition.exclusiveAutoDelete(SERVERS_QUEUE_PREFIX + instanceId);
+	}
+
+	/**
+	 * An instance's servers queue, bound to {@code srs.heartbeat} and the live-state
+	 * events.
+	 */
+	public static Topology servers(QueueDefinition serversQueue) {
+		if (!serversQueue.name().startsWith(SERVERS_QUEUE_PREFIX)) {
+			throw new IllegalArgumentException(serversQueue.name() + " is not a servers queue");
+		}
+		List<BindingDefinition> bindings = new ArrayList<>();
+		bindings.add(new BindingDefinition(EventTopology.EXCHANGE, serversQueue.name(), SrsHeartbeat.ROUTING_KEY));
+		EventTopology.LIVE_STATE_EVENTS
+			.forEach(key -> bindings.add(new BindingDefinition(EventTopology.EXCHANGE, serversQueue.name(), key)));
+		return new Topology(List.of(EventTopology.exchange()), List.of(serversQueue), bindings);
 	}
 
 	public static String graceQueue(long graceMillis) {

@@ -55,9 +55,11 @@ import org.springframework.stereotype.Service;
  * function gets one write per row, several in parallel;</li>
  * <li>informational events (a stall, its end) are acknowledged and change nothing, nor do
  * they count as a stream's latest event;</li>
- * <li>an unpublish waits out the reconnect grace first; a publisher's close without
- * unpublish (SRS refused the session) and the reconciler's offline corrections are
- * settled by asking SRS whether the stream has a publisher now;</li>
+ * <li>an unpublish waits out the reconnect grace first, except for the streams of a
+ * restarted SRS (its new run is there for the publishers to come back to); a publisher's
+ * close without unpublish (SRS refused the session) and the reconciler's offline
+ * corrections are settled by asking SRS whether the stream has a publisher now (not those
+ * of a silent SRS, whose API cannot be read);</li>
  * <li>a transient failure (store or SRS unavailable) sends the event to wait in a retry
  * queue, whose TTL brings it back after a backoff that doubles up to
  * {@link StatusSettings#retryMaxBackoff()}: no thread waits, and the queue keeps flowing.
@@ -166,6 +168,10 @@ public class StatusService implements DisposableBean {
 			return;
 		}
 		boolean closed = unpublished.reason() == StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH;
+		if (unpublished.reason() == StreamUnpublished.Reason.SERVER_RESTARTED) {
+			changes.add(new Planned(in, LiveState.OFFLINE));
+			return;
+		}
 		if (!closed && !this.settings.reconnectGrace().isZero() && !in.graced()) {
 			outcomes.put(in.tag(), sendToWait(in, StatusTopology.graceQueue(this.settings.reconnectGrace().toMillis()),
 					Map.of(), Outcome.DELAYED));

@@ -24,6 +24,7 @@ import dev.streamctl.srs.SrsApiException;
 import dev.streamctl.srs.SrsStream;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.EventSender;
+import dev.streamctl.status.servers.SrsServers;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +60,8 @@ class Reconciler implements SmartLifecycle {
 
 	private final ReconcilerSettings settings;
 
+	private final SrsServers servers;
+
 	private final TaskScheduler scheduler;
 
 	private final MeterRegistry meters;
@@ -70,12 +73,14 @@ class Reconciler implements SmartLifecycle {
 	private Instant lastRenewal = Instant.EPOCH;
 
 	Reconciler(SrsTruth srs, ChannelStore store, Leadership leadership, EventSender corrections,
-			ReconcilerSettings settings, TaskScheduler scheduler, MeterRegistry meters, Clock clock) {
+			ReconcilerSettings settings, SrsServers servers, TaskScheduler scheduler, MeterRegistry meters,
+			Clock clock) {
 		this.srs = srs;
 		this.store = store;
 		this.leadership = leadership;
 		this.corrections = corrections;
 		this.settings = settings;
+		this.servers = servers;
 		this.scheduler = scheduler;
 		this.meters = meters;
 		this.clock = clock;
@@ -126,10 +131,12 @@ class Reconciler implements SmartLifecycle {
 		boolean complete = true;
 		for (URI api : this.srs.apis()) {
 			try {
-				this.srs.streams(api)
+				List<SrsStream> listed = this.srs.streams(api)
 					.stream()
 					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
-					.forEach(publishing::add);
+					.toList();
+				publishing.addAll(listed);
+				remember(listed);
 			}
 			catch (SrsApiException ex) {
 				complete = false;
@@ -139,6 +146,25 @@ class Reconciler implements SmartLifecycle {
 		int corrected = setLive(publishing) + (complete ? setOffline(publishing) : 0);
 		this.meters.counter("status.reconciler.runs", "result", complete ? "complete" : "partial").increment();
 		return corrected;
+	}
+
+	/** Tells {@link SrsServers} which server lists which stream. */
+	private void remember(List<SrsStream> listed) {
+		Map<String, List<StreamKey>> byServer = new LinkedHashMap<>();
+		for (SrsStream stream : listed) {
+			try {
+				byServer.computeIfAbsent(stream.serverId(), server -> new ArrayList<>())
+					.add(StreamKey.of(stream.name()));
+			}
+			catch (IllegalArgumentException ex) {
+				// not a name a channel can have
+			}
+		}
+		byServer.forEach((serverId, keys) -> {
+			if (!serverId.isEmpty()) {
+				this.servers.listed(serverId, keys, this.clock.instant());
+			}
+		});
 	}
 
 	private int setLive(List<SrsStream> publishing) {

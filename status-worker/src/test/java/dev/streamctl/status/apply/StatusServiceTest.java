@@ -333,6 +333,35 @@ class StatusServiceTest {
 	}
 
 	@Test
+	void setsOfflineAtOnceWhateverTheGraceAStreamItsRestartedSrsLeftBehind() {
+		service().apply(List.of(in(1, published(this.key, this.t0))));
+		this.srs.failWith(this.srsApi, "connection refused");
+
+		Map<Long, Outcome> outcomes = service(GRACE)
+			.apply(List.of(in(2, serverCorrection(StreamUnpublished.Reason.SERVER_RESTARTED))));
+
+		assertThat(outcomes).containsExactly(entry(2L, Outcome.APPLIED));
+		assertThat(stored().live()).isFalse();
+		assertThat(this.sender.sent()).isEmpty();
+		assertThat(this.srs.reads()).isZero();
+	}
+
+	@Test
+	void setsOfflineAfterTheGraceWithoutAskingSrsAStreamOfASilentSrs() {
+		service().apply(List.of(in(1, published(this.key, this.t0))));
+		this.srs.failWith(this.srsApi, "connection refused");
+		StatusService service = service(GRACE);
+		StreamEvent correction = serverCorrection(StreamUnpublished.Reason.SERVER_GONE);
+		assertThat(service.apply(List.of(in(2, correction)))).containsExactly(entry(2L, Outcome.DELAYED));
+
+		Map<Long, Outcome> outcomes = service.apply(List.of(graced(3, correction)));
+
+		assertThat(outcomes).containsExactly(entry(3L, Outcome.APPLIED));
+		assertThat(stored().live()).isFalse();
+		assertThat(this.srs.reads()).isZero();
+	}
+
+	@Test
 	void sendsAnEventToTheFirstRetryQueueWhenTheStoreFailsTransiently() {
 		this.store.failNext(Call.APPLY, unavailable());
 		StreamPublished published = published(this.key, this.t0);
@@ -513,6 +542,11 @@ class StatusServiceTest {
 	private StreamEvent correction(Instant at) {
 		return StreamUnpublished.of(at, EventSource.RECONCILER, published(this.key, this.t0).session(),
 				StreamUnpublished.Reason.GONE);
+	}
+
+	private StreamEvent serverCorrection(StreamUnpublished.Reason reason) {
+		return StreamUnpublished.of(this.t0.plusSeconds(30), EventSource.RECONCILER,
+				published(this.key, this.t0).session(), reason);
 	}
 
 	private Channel stored() {

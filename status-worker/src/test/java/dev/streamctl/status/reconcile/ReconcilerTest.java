@@ -18,6 +18,7 @@ import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.RecordingSender;
+import dev.streamctl.status.servers.SrsServers;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,8 @@ class ReconcilerTest {
 	private final TestClock clock = new TestClock();
 
 	private final TestLeadership leadership = new TestLeadership();
+
+	private final SrsServers servers = new SrsServers();
 
 	@Test
 	void setsOfflineALiveChannelNoSrsLists() {
@@ -324,7 +327,7 @@ class ReconcilerTest {
 		// never started: the tests run the rounds themselves
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		return new Reconciler(new SrsTruth(apis, this.srs::streams), this.store, this.leadership, this.sender, settings,
-				scheduler, this.meters, this.clock);
+				this.servers, scheduler, this.meters, this.clock);
 	}
 
 	private double runs(String result) {
