@@ -49,7 +49,10 @@ class StatusConfiguration {
 		factory.setConsumerBatchEnabled(true);
 		factory.setBatchSize(settings.batchSize());
 		factory.setPrefetchCount(settings.batchSize());
-		factory.setReceiveTimeout(50L);
+		factory.setReceiveTimeout(settings.batchWait().toMillis());
+		// a batch is handed over this long after its first event at the latest, however
+		// steadily events keep coming
+		factory.setBatchReceiveTimeout(settings.batchWait().toMillis());
 		factory.setConcurrentConsumers(1);
 		factory.setDefaultRequeueRejected(false);
 		return factory;

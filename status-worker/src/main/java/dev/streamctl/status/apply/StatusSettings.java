@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * throughout; zero applies at once
  * @param batchSize the most events taken from the queue at once; one stream's events in a
  * batch collapse to its latest, and the rest are applied in one request
+ * @param batchWait longest wait for a batch to fill once its first event arrived: the
+ * most an event waits for others to share its request
  * @param concurrency how many rows are written in parallel when the store has no bulk
  * function and each row gets its own request
  * @param retryBackoff how long an event waits before its first retry after the store (or
@@ -36,7 +38,9 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("status")
 public record StatusSettings(
 		@NotNull @DurationMin(millis = 0) @DurationMax(seconds = 60) @DefaultValue("10s") Duration reconnectGrace,
-		@Min(1) @Max(1000) @DefaultValue("200") int batchSize, @Min(1) @Max(256) @DefaultValue("32") int concurrency,
+		@Min(1) @Max(1000) @DefaultValue("200") int batchSize,
+		@NotNull @DurationMin(millis = 1) @DurationMax(seconds = 10) @DefaultValue("20ms") Duration batchWait,
+		@Min(1) @Max(256) @DefaultValue("32") int concurrency,
 		@NotNull @DurationMin(millis = 100) @DurationMax(seconds = 60) @DefaultValue("1s") Duration retryBackoff,
 		@NotNull @DurationMin(millis = 100) @DurationMax(seconds = 60) @DefaultValue("5s") Duration retryMaxBackoff,
 		@NotNull @DurationMin(seconds = 1) @DurationMax(hours = 24) @DefaultValue("15m") Duration retryFor,

@@ -536,7 +536,8 @@ class StatusServiceTest {
 	}
 
 	private static StatusSettings settings(Duration grace) {
-		return new StatusSettings(grace, 200, 4, BACKOFF, MAX_BACKOFF, RETRY_FOR, FAILURES_BEFORE_DOWN);
+		return new StatusSettings(grace, 200, Duration.ofMillis(20), 4, BACKOFF, MAX_BACKOFF, RETRY_FOR,
+				FAILURES_BEFORE_DOWN);
 	}
 
 	private StreamEvent correction(Instant at) {

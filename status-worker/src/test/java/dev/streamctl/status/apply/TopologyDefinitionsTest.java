@@ -47,8 +47,8 @@ class TopologyDefinitionsTest {
 	}
 
 	private static StatusSettings settings(Duration grace) {
-		return new StatusSettings(grace, 200, 32, Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(15),
-				3);
+		return new StatusSettings(grace, 200, Duration.ofMillis(20), 32, Duration.ofSeconds(1), Duration.ofSeconds(5),
+				Duration.ofMinutes(15), 3);
 	}
 
 }
