@@ -1,6 +1,7 @@
 -- The local stand-in for a Supabase project: the channel table the services read and write, one demo
 -- channel, and the roles PostgREST uses, as Supabase has them. The postgres image runs this once, when its
--- data volume is empty (docker-compose.yml mounts it into /docker-entrypoint-initdb.d).
+-- data volume is empty, before the files of supabase/migrations (docker-compose.yml mounts them all into
+-- /docker-entrypoint-initdb.d).
 --
 -- Supabase's REST gateway lets a request in only with the service key (nginx checks it: supabase/gateway.conf.template)
 -- and PostgREST then runs it as service_role, which bypasses row-level security like Supabase's service_role.

@@ -31,8 +31,9 @@
 --
 -- Concurrency: two workers may apply batches over the same channels at once. The call locks the rows it will read
 -- and write in the order of their id before it compares anything, so two calls never wait for each other in a
--- circle (no deadlock), and it compares with the row as the other call committed it (read committed re-reads a row
--- it had to wait for): whatever the interleaving, each row ends with the newest event of all calls.
+-- circle (no deadlock), and it compares with the row as the other call committed it (read committed, PostgREST's and
+-- PostgreSQL's default, re-reads a row it had to wait for): whatever the interleaving, each row ends with the newest
+-- event of all calls.
 --
 -- Security: security invoker, so it can do no more than its caller, and execute is granted to service_role only
 -- (which bypasses row-level security on Supabase and in supabase/init.sql). PostgreSQL grants execute on a new
