@@ -1,6 +1,7 @@
 -- The local stand-in for a Supabase project: the channel table the services read and write, one demo
 -- channel, and the roles PostgREST uses, as Supabase has them. The postgres image runs this once, when its
--- data volume is empty (docker-compose.yml mounts it into /docker-entrypoint-initdb.d).
+-- data volume is empty, before the files of supabase/migrations (docker-compose.yml mounts them all into
+-- /docker-entrypoint-initdb.d).
 --
 -- Supabase's REST gateway lets a request in only with the service key (nginx checks it: supabase/gateway.conf.template)
 -- and PostgREST then runs it as service_role, which bypasses row-level security like Supabase's service_role.
@@ -31,9 +32,27 @@ values ('4b7a3c2e-9d1f-4e6a-8c5b-2f0e7d9a1c34', 'Demo channel', 'demo-key-change
 
 alter table public.channels_channel enable row level security;
 
-create role service_role nologin bypassrls;
-create role authenticator login noinherit password :'authenticator_password';
+-- Supabase's roles. Roles belong to the whole server, not to one database: each is made only when the server has
+-- none of that name yet, so the file also loads into a second database of a server that ran it before (as the
+-- tests of supabase/migrations do).
+select pg_catalog.format('create role %I nologin noinherit', api_role.name)
+from (values ('anon'), ('authenticated')) as api_role (name)
+where not exists (select from pg_catalog.pg_roles where rolname = api_role.name)
+\gexec
+select 'create role service_role nologin noinherit bypassrls'
+where not exists (select from pg_catalog.pg_roles where rolname = 'service_role')
+\gexec
+select pg_catalog.format('create role authenticator login noinherit password %L', :'authenticator_password')
+where not exists (select from pg_catalog.pg_roles where rolname = 'authenticator')
+\gexec
+-- PostgREST becomes service_role only: anon and authenticated exist so that grants and revokes naming them (the
+-- migrations') mean here what they mean on Supabase, but nobody can become them
 grant service_role to authenticator;
 
 grant usage on schema public to service_role;
 grant select, insert, update, delete on public.channels_channel to service_role;
+
+-- Supabase's default privileges: every function made in public later is executable by its API roles, so a function
+-- for the service key only must revoke them, here as there (supabase/migrations)
+alter default privileges in schema public
+    grant execute on functions to anon, authenticated, service_role;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deployment to what it needs: pinned images (an SRS 6 release that reads every override
  * given to it), health checks that mean ready, nginx that starts without IPv6, image
  * builds that cache their dependencies, and a thumbnail image with no FFmpeg package that
- * carries the FFmpeg natives of its own platform.
+ * carries the FFmpeg natives of its own platform. The local database runs
+ * {@code supabase/init.sql} and then every file of {@code supabase/migrations} at its
+ * first start.
  */
 class DeploymentFilesTest {
 
@@ -387,6 +390,38 @@ class DeploymentFilesTest {
 					+ "image's first-initialisation server already answers")
 			.isPositive();
 		assertThat(test.get(host + 1)).as("pg_isready host").isIn("127.0.0.1", "localhost");
+	}
+
+	@Test
+	void theLocalDatabaseRunsInitSqlThenEveryMigrationInItsOrderAtFirstStart() throws IOException {
+		String initdb = "/docker-entrypoint-initdb.d/";
+		// the image runs the files of initdb in the order of their names (a two-digit
+		// prefix keeps it the same in every locale), never those of subdirectories
+		Map<String, String> sourceByTarget = new TreeMap<>();
+		for (String volume : stringList(service("postgres").get("volumes"))) {
+			String[] parts = volume.split(":");
+			if (parts.length > 1 && parts[1].startsWith(initdb)) {
+				String target = parts[1].substring(initdb.length());
+				assertThat(target).as("initdb file of %s", volume).matches("[0-9]{2}-[^/]+\\.sql");
+				assertThat(parts).as("%s is mounted read-only", volume).hasSize(3).endsWith("ro");
+				sourceByTarget.put(target, parts[0]);
+			}
+		}
+		List<String> migrations;
+		try (var files = Files.list(root.resolve("supabase/migrations"))) {
+			migrations = files.map(file -> file.getFileName().toString())
+				.filter(name -> name.endsWith(".sql"))
+				.sorted()
+				.map(name -> "./supabase/migrations/" + name)
+				.toList();
+		}
+		List<String> expected = new ArrayList<>(List.of("./supabase/init.sql"));
+		expected.addAll(migrations);
+
+		assertThat(migrations).as("supabase/migrations").isNotEmpty();
+		assertThat(List.copyOf(sourceByTarget.values()))
+			.as("the files the postgres service runs at first start, in the order it runs them")
+			.containsExactlyElementsOf(expected);
 	}
 
 	@Test
