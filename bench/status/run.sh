@@ -2,7 +2,8 @@
 # Status worker benchmarks (see docs/benchmarks.md, "Status worker"):
 #   burst    StatusBurstBenchmark: 10,000 publish events against a fake Supabase answering in 20 ms; time until all
 #            applied and HTTP calls made (events queued before the worker starts; streamed into a running worker;
-#            the queued case with another setting; a bare-client reference)
+#            queued against a store without apply_stream_events, the per-row path; optionally the queued case with
+#            another setting; a bare-client reference)
 #   latency  HookLatencyBenchmark: hook-to-state latency through gateway + broker + worker, p50/p99, beside a
 #            store round trip measured in the same run, and with another worker setting
 #
@@ -12,8 +13,8 @@
 #   REBUILD=1          ./mvnw -B -q install -DskipTests first (otherwise the jars in */target are used as they are;
 #                      they are built when missing)
 #   EVENTS=10000       burst size;  LATENCY_MS=20  the fake store's latency per request (both benchmarks)
-#   BURST_ALT="STATUS_CONCURRENCY=64"   worker settings of the burst's alternative case (NAME=value, separated
-#                      by ";"); set it empty to leave that case out
+#   BURST_ALT=""       worker settings of the burst's alternative case (NAME=value, separated by ";"), e.g.
+#                      BURST_ALT="STATUS_BATCH_SIZE=500"; none by default
 #   WARMUP_EVENTS=1000 events the worker applies before the streamed burst (JIT warm-up)
 #   HOOK_RATE=20 HOOK_SECONDS=30 HOOK_WARMUP=5   the latency benchmark's on_publish rate and durations
 #   HOOK_LOW_RATE=5    the latency benchmark also runs at this rate (0: not)

@@ -54,9 +54,13 @@ import static org.awaitility.Awaitility.await;
  * SRS restarts; the events are then published as fast as the broker confirms them
  * (pipelined, the worker consuming meanwhile). Timed from the first publish to every
  * event counted.</li>
+ * <li><b>queued, per-row path</b>: the queued case against a store without the
+ * {@code apply_stream_events} function, so the worker writes one PATCH per row, as it
+ * did before the function (and does on a store where the migration was not
+ * applied).</li>
  * <li><b>queued, alternative</b>: the queued case with other settings
- * ({@code bench.status.alt}, e.g. {@code STATUS_CONCURRENCY=64}; empty to leave it
- * out).</li>
+ * ({@code bench.status.alt}, e.g. {@code STATUS_BATCH_SIZE=500}; empty, the default, to
+ * leave it out).</li>
  * <li><b>reference</b>: a bare HTTP client in this JVM making the same two requests per
  * event (look-up by key, conditional PATCH) 32 at a time against an identical fake: what
  * the store stub allows this algorithm.</li>
@@ -84,13 +88,13 @@ class StatusBurstBenchmark {
 	@Test
 	void burst() throws Exception {
 		int runs = BenchSupport.intProperty("bench.runs", 3);
-		String alt = BenchSupport.property("bench.status.alt", "STATUS_CONCURRENCY=64");
+		String alt = BenchSupport.property("bench.status.alt", "");
 		Map<String, String> altEnv = BenchSupport.parseEnv(alt);
 		Files.createDirectories(this.logs);
 		this.report = new Report("status-burst");
 		this.report.line(
 				"status worker burst: %d publish events, store latency %d ms, %d runs, worker defaults "
-						+ "batch 200 / concurrency 32, alternative: %s",
+						+ "batch 200 / batch wait 20 ms / concurrency 32, alternative: %s",
 				this.events, this.latencyMs, runs, altEnv.isEmpty() ? "none" : alt);
 		this.report.line("measuring %s", BenchSupport.jarDescription("status-worker"));
 		Figures figures = new Figures();
@@ -99,14 +103,16 @@ class StatusBurstBenchmark {
 			this.report.line("");
 			this.report.line("--- run %d of %d (machine %s%% busy before, load %s)", run, runs, fmt(busy),
 					BenchSupport.loadAverage());
-			Result queued = workerBurst("queued", Map.of(), true);
-			Result streamed = workerBurst("streamed (worker warmed up)", Map.of(), false);
-			Result queuedAlt = altEnv.isEmpty() ? null : workerBurst("queued " + alt, altEnv, true);
+			Result queued = workerBurst("queued", Map.of(), true, false);
+			Result streamed = workerBurst("streamed (worker warmed up)", Map.of(), false, false);
+			Result perRow = workerBurst("queued, per-row path (no function)", Map.of(), true, true);
+			Result queuedAlt = altEnv.isEmpty() ? null : workerBurst("queued " + alt, altEnv, true, false);
 			Result reference = referenceBurst(32);
-			for (Result result : (queuedAlt == null) ? List.of(queued, streamed, reference)
-					: List.of(queued, streamed, queuedAlt, reference)) {
+			for (Result result : (queuedAlt == null) ? List.of(queued, streamed, perRow, reference)
+					: List.of(queued, streamed, perRow, queuedAlt, reference)) {
 				result.addTo(figures);
 			}
+			figures.add("ratio per-row path / queued", perRow.seconds / queued.seconds);
 			figures.add("ratio queued / reference", queued.seconds / reference.seconds);
 			figures.add("ratio streamed / reference", streamed.seconds / reference.seconds);
 			if (queuedAlt != null) {
@@ -120,8 +126,10 @@ class StatusBurstBenchmark {
 	}
 
 	/** One case with the worker process; see the class comment. */
-	private Result workerBurst(String label, Map<String, String> extraEnv, boolean queued) throws Exception {
+	private Result workerBurst(String label, Map<String, String> extraEnv, boolean queued, boolean perRow)
+			throws Exception {
 		try (FakePostgrest store = new FakePostgrest()) {
+			store.applyFunction(!perRow);
 			Map<String, UUID> ids = new LinkedHashMap<>();
 			List<StreamPublished> published = new ArrayList<>();
 			List<StreamPublished> warmup = new ArrayList<>();
