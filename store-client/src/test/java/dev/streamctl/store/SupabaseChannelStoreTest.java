@@ -91,4 +91,70 @@ class SupabaseChannelStoreTest extends SupabaseClientTest {
 		assertThat(this.store.requestCount()).isZero();
 	}
 
+	@Test
+	void appliesABatchInOneRequestSendingEveryTimeToTheMicrosecond() {
+		UUID id = this.store.addChannel("k1");
+		UUID event = UUID.randomUUID();
+
+		List<AppliedChange> results = client(FakePostgrest.SERVICE_KEY)
+			.applyAll(List.of(new LiveStateChange(event, StreamKey.of("k1"), LiveState.ONLINE, this.t0.plusNanos(999))))
+			.orElseThrow();
+
+		assertThat(results).containsExactly(new AppliedChange(event, AppliedChange.Result.APPLIED, id));
+		assertThat(this.store.requests()).singleElement().satisfies(request -> {
+			assertThat(request.method()).isEqualTo("POST");
+			assertThat(request.rawPath()).isEqualTo("/rest/v1/rpc/apply_stream_events");
+			assertThat(request.body()).isEqualTo("{\"events\":[{\"event_id\":\"" + event
+					+ "\",\"stream_key\":\"k1\",\"live\":true,\"at\":\"2026-11-24T10:15:30.123456Z\"}]}");
+		});
+	}
+
+	@Test
+	void withoutTheFunctionAnswersEmptySaysOnceWhichMigrationToApplyAndAsksAgainOnlyEveryFewMinutes() {
+		UUID id = this.store.addChannel("k1");
+		this.store.applyFunction(false);
+		ChannelStore client = client(FakePostgrest.SERVICE_KEY);
+		List<LiveStateChange> batch = List
+			.of(new LiveStateChange(UUID.randomUUID(), StreamKey.of("k1"), LiveState.ONLINE, this.t0));
+
+		try (CapturedLogs logs = CapturedLogs.of(SupabaseChannelStore.class)) {
+			assertThat(client.applyAll(batch)).isEmpty();
+			assertThat(client.applyAll(batch)).isEmpty();
+			assertThat(this.store.requestCount()).isEqualTo(1);
+			this.clock.advance(StreamEventsFunction.RECHECK_AFTER);
+			assertThat(client.applyAll(batch)).isEmpty();
+			assertThat(this.store.requestCount()).isEqualTo(2);
+
+			this.store.applyFunction(true);
+			this.clock.advance(StreamEventsFunction.RECHECK_AFTER);
+			assertThat(client.applyAll(batch)).hasValueSatisfying(results -> assertThat(results).singleElement()
+				.extracting(AppliedChange::result)
+				.isEqualTo(AppliedChange.Result.APPLIED));
+
+			assertThat(logs.lines()).filteredOn(line -> line.startsWith("WARN"))
+				.singleElement()
+				.asString()
+				.contains("apply_stream_events", "supabase/migrations/20261130000000_apply_stream_events.sql",
+						"reload schema");
+			assertThat(logs.lines()).anyMatch(line -> line.startsWith("INFO") && line.contains("exists now"));
+		}
+		assertThat(this.store.row(id)).containsEntry("is_on_live", true);
+	}
+
+	@Test
+	void classifiesTheFunctionsOtherFailuresAsEveryRequestsWithoutTheirStreamKeys() {
+		List<LiveStateChange> batch = List
+			.of(new LiveStateChange(UUID.randomUUID(), StreamKey.of("secret-stream-key"), LiveState.ONLINE, this.t0));
+
+		assertThatExceptionOfType(DirectoryRejectedException.class)
+			.isThrownBy(() -> client(FakePostgrest.ANON_KEY).applyAll(batch))
+			.withMessageContaining("SUPABASE_KEY")
+			.withMessageNotContaining("secret-stream-key")
+			.satisfies(ex -> assertThat(ex.code()).isEqualTo("42501"));
+		this.store.failWith(503, "{\"code\":\"PGRST001\",\"message\":\"Database client error\"}");
+		assertThatExceptionOfType(DirectoryUnavailableException.class)
+			.isThrownBy(() -> client(FakePostgrest.SERVICE_KEY).applyAll(batch))
+			.withMessageContaining("HTTP 503");
+	}
+
 }
