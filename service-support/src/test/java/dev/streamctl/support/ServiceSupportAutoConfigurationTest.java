@@ -3,12 +3,22 @@ package dev.streamctl.support;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 
 import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.test.postgrest.FakePostgrest;
+import dev.streamctl.store.AppliedChange;
+import dev.streamctl.store.Channel;
 import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.store.ChannelStore;
+import dev.streamctl.store.LiveState;
+import dev.streamctl.store.LiveStateChange;
 import dev.streamctl.store.SupabaseChannelDirectory;
+import dev.streamctl.store.SupabaseChannelStore;
 import dev.streamctl.store.SupabaseSettings;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.common.topology.StatusTopology;
@@ -24,36 +34,75 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ServiceSupportAutoConfigurationTest {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(RabbitAutoConfiguration.class, WebClientAutoConfiguration.class,
-				ClockAutoConfiguration.class, EventCodecAutoConfiguration.class, BrokerTopologyAutoConfiguration.class,
-				ChannelDirectoryAutoConfiguration.class))
+	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(RabbitAutoConfiguration.class,
+			JacksonAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
+			WebClientAutoConfiguration.class, RestClientAutoConfiguration.class, ClockAutoConfiguration.class,
+			EventCodecAutoConfiguration.class, BrokerTopologyAutoConfiguration.class,
+			ChannelDirectoryAutoConfiguration.class);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 		.withPropertyValues("supabase.url=http://localhost:3000", "supabase.key=service-key");
 
 	@Test
-	void providesTheCodecTheDirectoryAndAnAdminThatLogsRefusedDeclarations() {
+	void providesTheCodecBothViewsOfTheStoreAndAnAdminThatLogsRefusedDeclarations() {
 		this.runner.run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context).hasSingleBean(EventCodec.class);
 			assertThat(context.getBean(Clock.class).getZone()).isEqualTo(ZoneOffset.UTC);
 			assertThat(context).hasSingleBean(SupabaseChannelDirectory.class);
+			assertThat(context).hasSingleBean(SupabaseChannelStore.class);
 			assertThat(context.getBean(SupabaseSettings.class).key()).isEqualTo("service-key");
 			assertThat(context).hasSingleBean(AmqpAdmin.class);
 			assertThat(context.getBean(AmqpAdmin.class)).isInstanceOfSatisfying(RabbitAdmin.class,
 					admin -> assertThat(ReflectionTestUtils.getField(admin, "ignoreDeclarationExceptions"))
 						.isEqualTo(true));
 		});
+	}
+
+	@Test
+	void givesAReactiveApplicationOnlyTheReactiveDirectory() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.withPropertyValues("supabase.url=http://localhost:3000", "supabase.key=service-key")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(ChannelDirectory.class);
+				assertThat(context).doesNotHaveBean(ChannelStore.class);
+			});
+	}
+
+	@Test
+	void buildsTheBlockingStoreOnBootsRestClientBuilderSoItTalksJsonToSupabase() {
+		try (FakePostgrest supabase = new FakePostgrest()) {
+			UUID id = supabase.addChannel("k1");
+			this.runner
+				.withPropertyValues("supabase.url=" + supabase.url(), "supabase.key=" + FakePostgrest.SERVICE_KEY)
+				.run(context -> {
+					ChannelStore store = context.getBean(ChannelStore.class);
+
+					assertThat(store.find(StreamKey.of("k1"))).get().extracting(Channel::id).isEqualTo(id);
+					assertThat(store.applyAll(List.of(new LiveStateChange(UUID.randomUUID(), StreamKey.of("k1"),
+							LiveState.ONLINE, Instant.parse("2026-11-24T10:15:30Z")))))
+						.hasValueSatisfying(results -> assertThat(results).singleElement()
+							.extracting(AppliedChange::result)
+							.isEqualTo(AppliedChange.Result.APPLIED));
+				});
+		}
 	}
 
 	@Test
@@ -84,8 +133,11 @@ class ServiceSupportAutoConfigurationTest {
 		this.runner.withUserConfiguration(OwnBeans.class).withPropertyValues("supabase.key=").run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(EventCodec.class)).isSameAs(context.getBean(OwnBeans.class).codec);
-			assertThat(context).hasSingleBean(ChannelDirectory.class).doesNotHaveBean(SupabaseSettings.class);
+			assertThat(context).hasSingleBean(ChannelDirectory.class)
+				.hasSingleBean(ChannelStore.class)
+				.doesNotHaveBean(SupabaseSettings.class);
 			assertThat(context.getBean(ChannelDirectory.class)).isSameAs(context.getBean("ownDirectory"));
+			assertThat(context.getBean(ChannelStore.class)).isSameAs(context.getBean("ownStore"));
 			assertThat(context).hasSingleBean(AmqpAdmin.class);
 			assertThat(context.getBean(AmqpAdmin.class)).isSameAs(context.getBean("ownAdmin"));
 			assertThat(context.getBean(BrokerTopologyAutoConfiguration.TOPOLOGY_BEAN))
@@ -133,14 +185,18 @@ class ServiceSupportAutoConfigurationTest {
 			return this.codec;
 		}
 
+		final SupabaseSettings settings = new SupabaseSettings(URI.create("http://localhost:3000"), "own-key",
+				SupabaseSettings.DEFAULT_TABLE, SupabaseSettings.Columns.ORIGINAL, Duration.ofSeconds(5), 2,
+				Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(30), 1000);
+
 		@Bean
 		ChannelDirectory ownDirectory() {
-			return new SupabaseChannelDirectory(WebClient.builder(),
-					new SupabaseSettings(URI.create("http://localhost:3000"), "own-key", "channels_channel",
-							new SupabaseSettings.Columns("id", "stream_id", "is_on_live", "last_status", "cover",
-									"modified"),
-							Duration.ofSeconds(5), 2, Duration.ofMillis(200), Duration.ofSeconds(2),
-							Duration.ofMinutes(5), Duration.ofSeconds(30), 1000));
+			return new SupabaseChannelDirectory(WebClient.builder(), this.settings);
+		}
+
+		@Bean
+		ChannelStore ownStore() {
+			return new SupabaseChannelStore(RestClient.builder(), this.settings);
 		}
 
 		@Bean

@@ -1,6 +1,9 @@
 package dev.streamctl.store;
 
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
@@ -42,9 +45,20 @@ final class PostgrestErrors {
 	}
 
 	static DirectoryException unreachable(String what, Duration timeout, Throwable cause) {
-		String reason = (cause instanceof java.util.concurrent.TimeoutException) ? "no answer within " + timeout
+		String reason = timedOut(cause) ? "no answer within " + timeout
 				: cause.getClass().getSimpleName() + ": " + cause.getMessage();
 		return new DirectoryUnavailableException("Supabase could not be asked to " + what + " (" + reason + ")", cause);
+	}
+
+	/** Whether a failure, or one of its causes, is a timeout (Reactor's or the JDK's). */
+	private static boolean timedOut(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException
+					|| cause instanceof SocketTimeoutException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	static DirectoryRejectedException writeHidden(String table) {

@@ -39,13 +39,24 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("supabase")
 public record SupabaseSettings(@NotNull URI url,
 		@NotBlank(message = "must be set: the Supabase service_role or secret key") String key,
-		@NotBlank @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*") @DefaultValue("channels_channel") String table,
+		@NotBlank @Pattern(regexp = "[A-Za-z_][A-Za-z0-9_]*") @DefaultValue(DEFAULT_TABLE) String table,
 		@Valid @NotNull @DefaultValue Columns columns, @NotNull @DefaultValue("5s") Duration requestTimeout,
 		@Min(0) @Max(10) @DefaultValue("2") int retries, @NotNull @DefaultValue("200ms") Duration retryBackoff,
 		@NotNull @DefaultValue("2s") Duration retryMaxBackoff, @NotNull @DefaultValue("5m") Duration cacheTtl,
 		@NotNull @DefaultValue("30s") Duration negativeCacheTtl, @Min(1) @DefaultValue("100000") long cacheSize) {
 
 	private static final String COLUMN = "[A-Za-z_][A-Za-z0-9_]*";
+
+	/** The original design's channel table. */
+	public static final String DEFAULT_TABLE = "channels_channel";
+
+	/**
+	 * Whether the table and its columns are the original design's, which the store's
+	 * {@code apply_stream_events} function names in its SQL.
+	 */
+	public boolean originalDesign() {
+		return DEFAULT_TABLE.equals(this.table) && Columns.ORIGINAL.equals(this.columns);
+	}
 
 	@Override
 	public String toString() {
@@ -61,6 +72,10 @@ public record SupabaseSettings(@NotNull URI url,
 			@NotBlank @Pattern(regexp = COLUMN) @DefaultValue("last_status") String status,
 			@NotBlank @Pattern(regexp = COLUMN) @DefaultValue("cover") String cover,
 			@NotBlank @Pattern(regexp = COLUMN) @DefaultValue("modified") String modified) {
+
+		/** The original design's columns, those bound when none is configured. */
+		public static final Columns ORIGINAL = new Columns("id", "stream_id", "is_on_live", "last_status", "cover",
+				"modified");
 
 	}
 

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import dev.streamctl.common.event.StreamKey;
+import dev.streamctl.common.test.postgrest.FakePostgrest;
+import dev.streamctl.store.test.InMemoryChannelDirectory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +25,27 @@ abstract class ChannelDirectoryContract {
 
 	final Instant t0 = Instant.parse("2026-11-24T10:15:30.123456Z");
 
-	/** The client under test, over the rows {@link #add} made, in its blocking view. */
+	/** The client under test, over {@link #rows()}, in its blocking view. */
 	abstract ChannelStore store();
 
-	abstract UUID add(String key, boolean live, @Nullable Instant modified);
+	/** The rows under the client, as the test sets and inspects them. */
+	abstract Rows rows();
 
-	abstract boolean storedLive(UUID id);
+	UUID add(String key, boolean live, @Nullable Instant modified) {
+		return rows().add(key, live, modified);
+	}
 
-	abstract @Nullable Instant storedModified(UUID id);
+	boolean storedLive(UUID id) {
+		return rows().live(id);
+	}
 
-	abstract @Nullable String storedCover(UUID id);
+	@Nullable Instant storedModified(UUID id) {
+		return rows().modified(id);
+	}
+
+	@Nullable String storedCover(UUID id) {
+		return rows().cover(id);
+	}
 
 	@Test
 	void findsAChannelByItsKeyAndNothingForAnUnknownKey() {
@@ -114,6 +127,69 @@ abstract class ChannelDirectoryContract {
 		assertThat(result).isEqualTo(WriteResult.STALE);
 		assertThat(storedLive(id)).isTrue();
 		assertThat(storedModified(id)).isEqualTo(this.t0);
+	}
+
+	/** The rows of the channel table under a client. */
+	interface Rows {
+
+		UUID add(String key, boolean live, @Nullable Instant modified);
+
+		boolean live(UUID id);
+
+		@Nullable Instant modified(UUID id);
+
+		@Nullable String cover(UUID id);
+
+	}
+
+	/** The rows of the in-memory stand-ins. */
+	record InMemoryRows(InMemoryChannelDirectory directory) implements Rows {
+
+		@Override
+		public UUID add(String key, boolean live, @Nullable Instant modified) {
+			return this.directory.add(key, live, modified).id();
+		}
+
+		@Override
+		public boolean live(UUID id) {
+			return this.directory.channel(id).live();
+		}
+
+		@Override
+		public @Nullable Instant modified(UUID id) {
+			return this.directory.channel(id).modified();
+		}
+
+		@Override
+		public @Nullable String cover(UUID id) {
+			return this.directory.cover(id);
+		}
+
+	}
+
+	/** The rows of the PostgREST fake. */
+	record FakeRows(FakePostgrest store) implements Rows {
+
+		@Override
+		public UUID add(String key, boolean live, @Nullable Instant modified) {
+			return this.store.addChannel(key, live, modified);
+		}
+
+		@Override
+		public boolean live(UUID id) {
+			return (Boolean) this.store.row(id).get("is_on_live");
+		}
+
+		@Override
+		public @Nullable Instant modified(UUID id) {
+			return (Instant) this.store.row(id).get("modified");
+		}
+
+		@Override
+		public @Nullable String cover(UUID id) {
+			return (String) this.store.row(id).get("cover");
+		}
+
 	}
 
 }

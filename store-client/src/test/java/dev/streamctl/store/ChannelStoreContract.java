@@ -68,21 +68,37 @@ abstract class ChannelStoreContract extends ChannelDirectoryContract {
 		List<AppliedChange> again = store().applyAll(batch).orElseThrow();
 
 		assertThat(again).containsExactlyInAnyOrder(applied(batch.get(0), Result.DUPLICATE, id),
-				applied(batch.get(1), Result.SUPERSEDED, id));
+				applied(batch.get(1), Result.STALE, id));
 		assertThat(storedLive(id)).isTrue();
 		assertThat(storedModified(id)).isEqualTo(this.t0);
 	}
 
 	@Test
-	void appliesOneOfTwoChangesOfTheSameTimeAndCallsTheOtherADuplicate() {
+	void appliesTheFirstOfTwoChangesOfTheSameTimeAndCallsTheOtherADuplicate() {
 		UUID id = add("k1", false, null);
-		List<LiveStateChange> batch = List.of(change("k1", LiveState.ONLINE, 0), change("k1", LiveState.ONLINE, 0));
+		List<LiveStateChange> batch = List.of(change("k1", LiveState.ONLINE, 0), change("k1", LiveState.OFFLINE, 0));
 
 		List<AppliedChange> results = store().applyAll(batch).orElseThrow();
 
-		assertThat(results).extracting(AppliedChange::result)
-			.containsExactlyInAnyOrder(Result.APPLIED, Result.DUPLICATE);
+		assertThat(results).containsExactlyInAnyOrder(applied(batch.get(0), Result.APPLIED, id),
+				applied(batch.get(1), Result.DUPLICATE, id));
 		assertThat(storedLive(id)).isTrue();
+	}
+
+	@Test
+	void comparesEveryChangeWithTheRowBeforeTheBatchFirst() {
+		UUID id = add("k1", true, this.t0);
+		List<LiveStateChange> batch = List.of(change("k1", LiveState.OFFLINE, 2_000_000_000),
+				change("k1", LiveState.ONLINE, 1_000_000_000), change("k1", LiveState.ONLINE, 0),
+				change("k1", LiveState.ONLINE, -1_000_000_000));
+
+		List<AppliedChange> results = store().applyAll(batch).orElseThrow();
+
+		assertThat(results).containsExactlyInAnyOrder(applied(batch.get(0), Result.APPLIED, id),
+				applied(batch.get(1), Result.SUPERSEDED, id), applied(batch.get(2), Result.DUPLICATE, id),
+				applied(batch.get(3), Result.STALE, id));
+		assertThat(storedLive(id)).isFalse();
+		assertThat(storedModified(id)).isEqualTo(this.t0.plusSeconds(2));
 	}
 
 	@Test

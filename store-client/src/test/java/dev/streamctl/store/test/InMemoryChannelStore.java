@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -181,13 +183,13 @@ public final class InMemoryChannelStore implements ChannelStore {
 	}
 
 	/**
-	 * Applies the batch as {@code apply_stream_events} does: a change whose key no
-	 * channel has is {@code UNKNOWN_KEY}; of the changes of one channel the latest (to
-	 * the microsecond; the last in the batch among equals) is applied as {@link #write}
-	 * would, answering {@code APPLIED}, {@code DUPLICATE} or {@code STALE}; the others
-	 * are {@code SUPERSEDED} when older than it, and when of its very time
-	 * {@code DUPLICATE} (or {@code STALE} with it). Answers in the batch's order; an
-	 * empty batch is answered at once.
+	 * Applies the batch as {@code apply_stream_events} does: of the changes of one
+	 * channel the latest (to the microsecond; the first in the batch among equals) is
+	 * applied as {@link #write} would; then every change is {@code UNKNOWN_KEY} when no
+	 * channel has its key, {@code APPLIED} when it is the one that changed the row,
+	 * {@code STALE} when older than the row was, {@code DUPLICATE} when of the row's time
+	 * or the applied change's time, and otherwise {@code SUPERSEDED}. Answers in the
+	 * batch's order; an empty batch is answered at once.
 	 */
 	@Override
 	public Optional<List<AppliedChange>> applyAll(List<LiveStateChange> changes) {
@@ -211,18 +213,34 @@ public final class InMemoryChannelStore implements ChannelStore {
 		for (LiveStateChange change : changes) {
 			channels.get(change.key())
 				.ifPresent(channel -> latest.merge(channel.id(), change,
-						(before, next) -> stamp(next).isBefore(stamp(before)) ? before : next));
+						(before, next) -> stamp(next).isAfter(stamp(before)) ? next : before));
 		}
-		Map<UUID, WriteResult> applied = new LinkedHashMap<>();
-		latest.forEach((id, change) -> applied.put(id,
-				this.directory.applyChange(channels.get(change.key()).orElseThrow(), change.state(), stamp(change))));
-		return changes.stream().map(change -> channels.get(change.key()).map(channel -> {
-			LiveStateChange winner = latest.get(channel.id());
-			WriteResult result = applied.get(channel.id());
-			Result answer = (change == winner) ? Result.valueOf(result.name()) : stamp(change).isBefore(stamp(winner))
-					? Result.SUPERSEDED : (result == WriteResult.STALE) ? Result.STALE : Result.DUPLICATE;
-			return new AppliedChange(change.eventId(), answer, channel.id());
-		}).orElseGet(() -> new AppliedChange(change.eventId(), Result.UNKNOWN_KEY, null))).toList();
+		Set<LiveStateChange> applied = new HashSet<>();
+		latest.forEach((id, change) -> {
+			Channel channel = channels.get(change.key()).orElseThrow();
+			if (this.directory.applyChange(channel, change.state(), stamp(change)) == WriteResult.APPLIED) {
+				applied.add(change);
+			}
+		});
+		return changes.stream()
+			.map(change -> channels.get(change.key())
+				.map(channel -> new AppliedChange(change.eventId(),
+						result(change, channel, latest.get(channel.id()), applied.contains(change)), channel.id()))
+				.orElseGet(() -> new AppliedChange(change.eventId(), Result.UNKNOWN_KEY, null)))
+			.toList();
+	}
+
+	/** What became of a change, against the row as it was before the batch. */
+	private static Result result(LiveStateChange change, Channel before, LiveStateChange winner, boolean applied) {
+		Instant at = stamp(change);
+		Instant modified = before.modified();
+		if (applied) {
+			return Result.APPLIED;
+		}
+		if (modified != null && at.isBefore(modified)) {
+			return Result.STALE;
+		}
+		return (at.equals(modified) || at.equals(stamp(winner))) ? Result.DUPLICATE : Result.SUPERSEDED;
 	}
 
 	private static Instant stamp(LiveStateChange change) {

@@ -1,8 +1,14 @@
 package dev.streamctl.common.test.postgrest;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +97,76 @@ final class ChannelsTable {
 			System.arraycopy(updated.get(i), 0, matched.get(i), 0, Column.values().length);
 		}
 		return updated;
+	}
+
+	/**
+	 * Applies a batch as {@code apply_stream_events} does, in one step: per channel
+	 * (found by {@code stream_id}) the event with the latest {@code at} wins, the first
+	 * of equals; it is written when the row's {@code modified} is null or older (going
+	 * live also sets the cover to {@code md5(id).jpg}). Every event is then, against the
+	 * row as it was: {@code unknown_key} without a row, {@code applied} when it is the
+	 * one written, {@code stale} when older than the row, {@code duplicate} when of the
+	 * row's time or the winner's, else {@code superseded}. One result per event, in
+	 * order.
+	 */
+	synchronized List<ApplyStreamEvents.Result> applyStreamEvents(List<ApplyStreamEvents.Event> events) {
+		Map<String, Object[]> byKey = new LinkedHashMap<>();
+		for (Object[] row : this.rows) {
+			byKey.putIfAbsent((String) row[Column.STREAM_ID.ordinal()], row);
+		}
+		Map<Object[], Instant> before = new IdentityHashMap<>();
+		Map<Object[], ApplyStreamEvents.Event> winners = new IdentityHashMap<>();
+		for (ApplyStreamEvents.Event event : events) {
+			Object[] row = byKey.get(event.streamKey());
+			if (row != null) {
+				before.put(row, (Instant) row[Column.MODIFIED.ordinal()]);
+				winners.merge(row, event, (first, next) -> next.at().isAfter(first.at()) ? next : first);
+			}
+		}
+		Set<ApplyStreamEvents.Event> applied = Collections.newSetFromMap(new IdentityHashMap<>());
+		winners.forEach((row, winner) -> {
+			Instant modified = before.get(row);
+			if (modified == null || modified.isBefore(winner.at())) {
+				row[Column.IS_ON_LIVE.ordinal()] = winner.live();
+				row[Column.LAST_STATUS.ordinal()] = winner.live() ? "online" : "offline";
+				if (winner.live()) {
+					row[Column.COVER.ordinal()] = md5((String) row[Column.ID.ordinal()]) + ".jpg";
+				}
+				row[Column.MODIFIED.ordinal()] = winner.at();
+				applied.add(winner);
+			}
+		});
+		List<ApplyStreamEvents.Result> results = new ArrayList<>();
+		for (ApplyStreamEvents.Event event : events) {
+			Object[] row = byKey.get(event.streamKey());
+			String result;
+			if (row == null) {
+				result = "unknown_key";
+			}
+			else if (applied.contains(event)) {
+				result = "applied";
+			}
+			else if (before.get(row) != null && event.at().isBefore(before.get(row))) {
+				result = "stale";
+			}
+			else {
+				boolean duplicate = event.at().equals(before.get(row)) || event.at().equals(winners.get(row).at());
+				result = duplicate ? "duplicate" : "superseded";
+			}
+			results.add(new ApplyStreamEvents.Result(event.eventId(), result,
+					(row != null) ? (String) row[Column.ID.ordinal()] : null));
+		}
+		return results;
+	}
+
+	private static String md5(String text) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("MD5 is missing from this JVM", ex);
+		}
 	}
 
 	/** PGRST116: a single JSON object was asked for and {@code count} rows came out. */

@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -41,9 +43,11 @@ import dev.streamctl.common.test.postgrest.PostgrestQuery.Selected;
  * A Supabase REST endpoint (PostgREST 12 behind Supabase's gateway) serving the one table
  * {@code channels_channel}, for tests and benchmarks. It listens on 127.0.0.1 at a free
  * port from construction to {@link #close()}, serves {@code GET} and {@code PATCH} under
- * {@code /rest/v1/}, and answers with the status, headers and JSON bodies PostgREST does,
- * errors included. Requests are handled concurrently on a growing pool of daemon threads;
- * every method of this class is thread-safe.
+ * {@code /rest/v1/} and the function {@code apply_stream_events} of the project's
+ * migration at {@code POST /rest/v1/rpc/apply_stream_events} (see
+ * {@link #applyFunction(boolean)}), and answers with the status, headers and JSON bodies
+ * PostgREST does, errors included. Requests are handled concurrently on a growing pool of
+ * daemon threads; every method of this class is thread-safe.
  * <p>
  * Keys: {@link #SERVICE_KEY} has full access; {@link #ANON_KEY} reads everything and
  * writes unless {@link #rlsHidesWrites(boolean)} hides the rows from it. The key goes in
@@ -59,7 +63,8 @@ import dev.streamctl.common.test.postgrest.PostgrestQuery.Selected;
  * Not implemented (answered 501 with code {@code FAKE501}): operators other than
  * {@code eq}, {@code neq}, {@code lt}, {@code lte}, {@code gt}, {@code gte}, {@code in}
  * and {@code is}; embedding, JSON paths, casts; {@code limit}/{@code offset} on PATCH;
- * media types other than JSON and the single-object one. Rows come back in insertion
+ * media types other than JSON and the single-object one; function calls with {@code GET},
+ * with a form body or with an array of argument objects. Rows come back in insertion
  * order unless {@code order} says otherwise; text compares in code-unit order (collation
  * C).
  * <p>
@@ -80,6 +85,8 @@ public final class FakePostgrest implements AutoCloseable {
 	public static final String ANON_KEY = "test-anon-key";
 
 	private static final String REST_PREFIX = "/rest/v1/";
+
+	private static final String RPC_PREFIX = REST_PREFIX + "rpc/";
 
 	private static final String JSON = "application/json; charset=utf-8";
 
@@ -104,6 +111,8 @@ public final class FakePostgrest implements AutoCloseable {
 	private volatile Duration latency = Duration.ZERO;
 
 	private volatile boolean rlsHidesWrites;
+
+	private volatile boolean applyFunction = true;
 
 	private Fault fault;
 
@@ -239,6 +248,15 @@ public final class FakePostgrest implements AutoCloseable {
 		this.rlsHidesWrites = hidden;
 	}
 
+	/**
+	 * Whether the database has the function {@code apply_stream_events} (it has at
+	 * first); without it, calls of it are answered 404 PGRST202 as PostgREST answers them
+	 * before the migration is applied.
+	 */
+	public void applyFunction(boolean exists) {
+		this.applyFunction = exists;
+	}
+
 	/** Every request received so far, in order of arrival. */
 	public List<RecordedRequest> requests() {
 		synchronized (this.requests) {
@@ -325,6 +343,9 @@ public final class FakePostgrest implements AutoCloseable {
 	private Response answer(RecordedRequest request, Headers headers) {
 		try {
 			boolean service = authenticate(request, headers);
+			if (request.rawPath().startsWith(RPC_PREFIX)) {
+				return call(request, headers, service);
+			}
 			String table = resource(request.rawPath());
 			if (!request.method().equals("GET") && !request.method().equals("PATCH")) {
 				throw PostgrestException.of(405, "PGRST117", null, null,
@@ -412,6 +433,96 @@ public final class FakePostgrest implements AutoCloseable {
 			// answered below as PostgREST does
 		}
 		throw PostgrestException.of(400, "PGRST102", null, null, "Empty or invalid json");
+	}
+
+	/**
+	 * A function call, {@code POST /rest/v1/rpc/<name>}: the body's keys name the
+	 * parameters. The one function there is, {@link ApplyStreamEvents}, may be executed
+	 * by the service key only (the anon key gets PostgreSQL's 42501, as after the
+	 * migration's {@code revoke}).
+	 */
+	private Response call(RecordedRequest request, Headers headers, boolean service) {
+		String name = PostgrestQuery.percentDecode(request.rawPath().substring(RPC_PREFIX.length()));
+		if (name.isEmpty() || name.contains("/")) {
+			throw PostgrestException.of(404, "PGRST125", null, null, "Invalid path specified in request URL");
+		}
+		if (request.method().equals("GET") || request.method().equals("HEAD")) {
+			throw PostgrestException.unsupported("calling a function with " + request.method());
+		}
+		if (!request.method().equals("POST")) {
+			throw PostgrestException.of(405, "PGRST101", null, null,
+					"Cannot use the " + request.method() + " method on RPC");
+		}
+		boolean exists = this.applyFunction && name.equals(ApplyStreamEvents.NAME);
+		JsonNode arguments = arguments(request, headers, name, exists);
+		List<String> keys = new ArrayList<>();
+		arguments.propertyNames().forEach(keys::add);
+		Collections.sort(keys);
+		if (!exists || !keys.equals(List.of(ApplyStreamEvents.PARAMETER))) {
+			throw ApplyStreamEvents.notFound(name, keys, null, true, exists);
+		}
+		if (!service) {
+			throw PostgrestException.withHeaders(401, "42501", null, null,
+					"permission denied for function " + ApplyStreamEvents.NAME, Map.of("WWW-Authenticate", "Bearer"));
+		}
+		List<ApplyStreamEvents.Result> results = ApplyStreamEvents.call(this.table,
+				arguments.get(ApplyStreamEvents.PARAMETER));
+		Map<String, String> answerHeaders = new LinkedHashMap<>();
+		answerHeaders.put("Content-Range", contentRange(0, results.size(), null));
+		answerHeaders.put("Content-Type", JSON);
+		return new Response(200, answerHeaders, ApplyStreamEvents.render(results));
+	}
+
+	/**
+	 * A call's arguments as PostgREST reads its body: JSON by default, an empty body as
+	 * no arguments, any JSON other than an object or an array as none either.
+	 */
+	private static JsonNode arguments(RecordedRequest request, Headers headers, String name, boolean exists) {
+		String contentType = headers.getFirst("Content-Type");
+		String mediaType = (contentType != null) ? contentType.split(";")[0].strip().toLowerCase(Locale.ROOT) : "";
+		String single = switch (mediaType) {
+			case "text/plain" -> "text";
+			case "text/xml" -> "xml";
+			case "application/octet-stream" -> "bytea";
+			default -> null;
+		};
+		if (single != null) {
+			throw ApplyStreamEvents.notFound(name, List.of(), single, false, exists);
+		}
+		if (mediaType.equals("application/x-www-form-urlencoded")) {
+			throw PostgrestException.unsupported("function arguments of type " + mediaType);
+		}
+		if (!mediaType.isEmpty() && !mediaType.equals("application/json")) {
+			throw PostgrestException.of(400, "PGRST102", null, null, "Content-Type not acceptable: " + mediaType);
+		}
+		if (request.body().isEmpty()) {
+			return MAPPER.createObjectNode();
+		}
+		JsonNode body;
+		try {
+			body = MAPPER.readTree(request.body());
+		}
+		catch (JacksonException ex) {
+			body = null;
+		}
+		if (body == null || body.isMissingNode()) {
+			throw PostgrestException.of(400, "PGRST102", null, null, "Empty or invalid json");
+		}
+		if (body.isArray() && !body.isEmpty()) {
+			throw uniformObjects(body) ? PostgrestException.unsupported("calling a function with a JSON array")
+					: PostgrestException.of(400, "PGRST102", null, null, "All object keys must match");
+		}
+		return body.isObject() ? body : MAPPER.createObjectNode();
+	}
+
+	private static boolean uniformObjects(JsonNode array) {
+		Set<String> keys = new HashSet<>(array.get(0).propertyNames());
+		for (JsonNode element : array) {
+			if (!element.isObject() || !keys.equals(new HashSet<>(element.propertyNames()))) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -8,9 +8,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -516,6 +519,152 @@ class FakePostgrestTest {
 				.containsEntry("x-trace", "t1");
 			assertThat(request.header("X-Trace")).isEqualTo("t1");
 			assertThat(request.body()).isEqualTo("{\"cover\":\"x\"}");
+		}
+
+	}
+
+	@Nested
+	class Function {
+
+		private static final String RPC = "/rest/v1/rpc/apply_stream_events";
+
+		private static final String E1 = "11111111-1111-1111-1111-111111111111";
+
+		private static final String E2 = "22222222-2222-2222-2222-222222222222";
+
+		private static final String E3 = "33333333-3333-3333-3333-333333333333";
+
+		@Test
+		void appliesABatchAndAnswersOneResultPerEventAsPostgrestWritesAFunctionsTable() throws Exception {
+			FakePostgrest fake = FakePostgrestTest.this.fake;
+			UUID id = fake.addChannel("k1");
+
+			HttpResponse<String> response = post(RPC,
+					"{\"events\":[" + event(E1, "k1", true, "2026-11-24T10:15:30.123456Z") + ","
+							+ event(E2, "k1", false, "2026-11-24T10:15:29Z") + ","
+							+ event(E3, "nobody", true, "2026-11-24T10:15:30Z") + "]}");
+
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			assertThat(response.headers().firstValue("Content-Type")).hasValue(JSON);
+			assertThat(response.headers().firstValue("Content-Range")).hasValue("0-2/*");
+			assertThat(response.body())
+				.isEqualTo("[{\"event_id\":\"" + E1 + "\",\"result\":\"applied\",\"channel_id\":\"" + id
+						+ "\"}, \n {\"event_id\":\"" + E2 + "\",\"result\":\"superseded\",\"channel_id\":\"" + id
+						+ "\"}, \n {\"event_id\":\"" + E3 + "\",\"result\":\"unknown_key\",\"channel_id\":null}]");
+			assertThat(fake.row(id)).containsEntry("is_on_live", true)
+				.containsEntry("last_status", "online")
+				.containsEntry("cover", md5(id.toString()) + ".jpg")
+				.containsEntry("modified", Instant.parse("2026-11-24T10:15:30.123456Z"));
+		}
+
+		@Test
+		void comparesEveryEventWithTheRowFirstSoAReplayedBatchChangesNothing() throws Exception {
+			FakePostgrest fake = FakePostgrestTest.this.fake;
+			UUID id = fake.addChannel("k1", true, Instant.parse("2026-11-24T10:15:30Z"));
+			String batch = "{\"events\":[" + event(E1, "k1", false, "2026-11-24T10:15:31+00:00") + ","
+					+ event(E2, "k1", true, "2026-11-24T10:15:30Z") + ","
+					+ event(E3, "k1", true, "2026-11-24T10:15:29Z") + "]}";
+
+			String first = post(RPC, batch).body();
+			String again = post(RPC, batch).body();
+
+			assertThat(results(first)).containsExactly("applied", "duplicate", "stale");
+			assertThat(results(again)).containsExactly("duplicate", "stale", "stale");
+			assertThat(fake.row(id)).containsEntry("is_on_live", false)
+				.containsEntry("last_status", "offline")
+				.containsEntry("cover", null)
+				.containsEntry("modified", Instant.parse("2026-11-24T10:15:31Z"));
+		}
+
+		@Test
+		void missingFunctionIsNotInTheSchemaCache() throws Exception {
+			FakePostgrestTest.this.fake.applyFunction(false);
+
+			assertError(post(RPC, "{\"events\":[]}"), 404, "{\"code\":\"PGRST202\",\"details\":\"Searched for the "
+					+ "function public.apply_stream_events with parameter events or with a single unnamed json/jsonb "
+					+ "parameter, but no matches were found in the schema cache.\",\"hint\":null,\"message\":\"Could not "
+					+ "find the function public.apply_stream_events(events) in the schema cache\"}");
+			assertError(post("/rest/v1/rpc/other", ""), 404, "{\"code\":\"PGRST202\",\"details\":\"Searched for the "
+					+ "function public.other without parameters or with a single unnamed json/jsonb parameter, but no "
+					+ "matches were found in the schema cache.\",\"hint\":null,\"message\":\"Could not find the function "
+					+ "public.other without parameters in the schema cache\"}");
+		}
+
+		@Test
+		void otherParametersFindNoFunction() throws Exception {
+			assertError(post(RPC, "{\"rows\":[],\"batch\":1}"), 404, "{\"code\":\"PGRST202\",\"details\":\"Searched "
+					+ "for the function public.apply_stream_events with parameters batch, rows or with a single unnamed "
+					+ "json/jsonb parameter, but no matches were found in the schema cache.\",\"hint\":\"Perhaps you meant "
+					+ "to call the function public.apply_stream_events(events)\",\"message\":\"Could not find the "
+					+ "function public.apply_stream_events(batch, rows) in the schema cache\"}");
+			assertThat(post(RPC, "[1]").body()).contains("All object keys must match");
+		}
+
+		@Test
+		void badBodiesAreRejected() throws Exception {
+			assertError(post(RPC, "{\"events\":"), 400,
+					"{\"code\":\"PGRST102\",\"details\":null,\"hint\":null,\"message\":\"Empty or invalid json\"}");
+			assertError(post(RPC, "{\"events\":{}}"), 400, "{\"code\":\"22023\",\"details\":null,\"hint\":null,"
+					+ "\"message\":\"apply_stream_events: events is not a JSON array\"}");
+			assertError(
+					post(RPC,
+							"{\"events\":[" + event(E1, "k1", true, "2026-11-24T10:15:30Z") + ","
+									+ event(E2, "k1", true, "2026-11-24T10:15:30") + "]}"),
+					400,
+					"{\"code\":\"22023\",\"details\":null,\"hint\":null,\"message\":\"apply_stream_events: element 2 "
+							+ "of events is not {\\\"event_id\\\": string, \\\"stream_key\\\": string, \\\"live\\\": boolean, "
+							+ "\\\"at\\\": string with an offset}\"}");
+			assertError(post(RPC, "{\"events\":[" + event("e1", "k1", true, "2026-11-24T10:15:30Z") + "]}"), 400,
+					"{\"code\":\"22P02\",\"details\":null,\"hint\":null,"
+							+ "\"message\":\"invalid input syntax for type uuid: \\\"e1\\\"\"}");
+			assertError(
+					send(authorized(RPC).header("Content-Type", "application/xml")
+						.POST(BodyPublishers.ofString("<events/>"))),
+					400, "{\"code\":\"PGRST102\",\"details\":null,\"hint\":null,"
+							+ "\"message\":\"Content-Type not acceptable: application/xml\"}");
+		}
+
+		@Test
+		void theAnonKeyMayNotExecuteIt() throws Exception {
+			HttpResponse<String> response = send(HttpRequest.newBuilder(uri(RPC))
+				.header("apikey", FakePostgrest.ANON_KEY)
+				.header("Content-Type", "application/json")
+				.POST(BodyPublishers.ofString("{\"events\":[]}")));
+
+			assertError(response, 401, "{\"code\":\"42501\",\"details\":null,\"hint\":null,"
+					+ "\"message\":\"permission denied for function apply_stream_events\"}");
+			assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+		}
+
+		@Test
+		void onlyPostCallsIt() throws Exception {
+			assertError(send(authorized(RPC).method("PATCH", BodyPublishers.ofString("{}"))), 405,
+					"{\"code\":\"PGRST101\",\"details\":null,\"hint\":null,\"message\":\"Cannot use the PATCH method on RPC\"}");
+			assertThat(get(RPC).statusCode()).isEqualTo(501);
+		}
+
+		private HttpResponse<String> post(String path, String body) throws Exception {
+			return send(
+					authorized(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(body)));
+		}
+
+		private static String event(String id, String key, boolean live, String at) {
+			return "{\"event_id\":\"" + id + "\",\"stream_key\":\"" + key + "\",\"live\":" + live + ",\"at\":\"" + at
+					+ "\"}";
+		}
+
+		private static List<String> results(String body) {
+			List<String> results = new ArrayList<>();
+			Matcher matcher = Pattern.compile("\"result\":\"([a-z_]+)\"").matcher(body);
+			while (matcher.find()) {
+				results.add(matcher.group(1));
+			}
+			return results;
+		}
+
+		private static String md5(String text) throws Exception {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.US_ASCII)));
 		}
 
 	}
