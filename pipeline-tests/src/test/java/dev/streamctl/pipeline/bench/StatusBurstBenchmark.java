@@ -55,9 +55,8 @@ import static org.awaitility.Awaitility.await;
  * (pipelined, the worker consuming meanwhile). Timed from the first publish to every
  * event counted.</li>
  * <li><b>queued, per-row path</b>: the queued case against a store without the
- * {@code apply_stream_events} function, so the worker writes one PATCH per row, as it
- * did before the function (and does on a store where the migration was not
- * applied).</li>
+ * {@code apply_stream_events} function, so the worker writes one PATCH per row, as it did
+ * before the function (and does on a store where the migration was not applied).</li>
  * <li><b>queued, alternative</b>: the queued case with other settings
  * ({@code bench.status.alt}, e.g. {@code STATUS_BATCH_SIZE=500}; empty, the default, to
  * leave it out).</li>
