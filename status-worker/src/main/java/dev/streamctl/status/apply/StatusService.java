@@ -210,11 +210,11 @@ public class StatusService implements DisposableBean {
 			failed(changes, ex, outcomes);
 			return;
 		}
-		this.health.reachable();
 		if (applied.isEmpty()) {
 			writeEach(changes, outcomes);
 			return;
 		}
+		this.health.reachable();
 		Map<UUID, AppliedChange> byEvent = new HashMap<>();
 		applied.get().forEach(change -> byEvent.put(change.eventId(), change));
 		for (Planned planned : changes) {

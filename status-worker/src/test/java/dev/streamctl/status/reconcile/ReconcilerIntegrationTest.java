@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The reconciler repairs the store against SRS's API, and changes nothing on an API it
- * cannot read.
+ * The reconciler repairs the store against SRS's API (an offline correction after the
+ * reconnect grace, here 1 s), and changes nothing on an API it cannot read.
  */
 @DirtiesContext
-@SpringBootTest(properties = { "status.reconciler.interval=200ms", "status.reconciler.grace=0s",
+@SpringBootTest(properties = { "status.reconciler.interval=200ms", "status.reconnect-grace=1s",
 		"status.reconciler.leader-renewal=1s" })
 class ReconcilerIntegrationTest {
 
