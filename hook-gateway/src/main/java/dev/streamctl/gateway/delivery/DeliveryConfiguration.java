@@ -1,6 +1,7 @@
 package dev.streamctl.gateway.delivery;
 
 import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.common.topology.Topology;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,7 @@ class DeliveryConfiguration {
 	@Bean
 	EventSpool eventSpool(DeliverySettings settings, EventCodec codec, MeterRegistry meters) {
 		EventSpool spool = new EventSpool(settings.spoolDirectory(), settings.spoolMaxSize().toBytes(),
-				body -> codec.decode(body).session().stream().value());
+				body -> EventDelivery.lane(codec.decode(body, SrsEvent.class)));
 		Gauge.builder("gateway.spool.depth", spool, EventSpool::depth)
 			.description("Events waiting in the local spool for the broker")
 			.register(meters);

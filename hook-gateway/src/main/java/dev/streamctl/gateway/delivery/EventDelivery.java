@@ -13,6 +13,8 @@ import java.util.function.Function;
 
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
+import dev.streamctl.common.event.SrsEvent;
+import dev.streamctl.common.event.SrsHeartbeat;
 import dev.streamctl.common.event.StreamEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,10 +47,11 @@ import org.springframework.stereotype.Service;
  * While the spool holds events of a stream, that stream's new events join it behind them,
  * so that one stream's events reach the broker in the order they came; other streams keep
  * publishing directly. (SRS sends a stream's next hook only after this one was answered,
- * and the answer comes after the spool write.) An event that went to the spool after its
- * confirm was late may reach the broker twice (at-least-once; consumers drop duplicates
- * by {@code eventId}); when the late confirm does come, its spool entry is dropped to
- * keep such duplicates rare.
+ * and the answer comes after the spool write.) An SRS server's heartbeats keep their
+ * order the same way, in a lane of their own ({@link #lane(SrsEvent)}). An event that
+ * went to the spool after its confirm was late may reach the broker twice (at-least-once;
+ * consumers drop duplicates by {@code eventId}); when the late confirm does come, its
+ * spool entry is dropped to keep such duplicates rare.
  */
 @Service
 public class EventDelivery implements EventSink, SmartLifecycle {
@@ -104,9 +107,9 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 	}
 
 	@Override
-	public CompletableFuture<DeliveryOutcome> deliver(StreamEvent event) {
+	public CompletableFuture<DeliveryOutcome> deliver(SrsEvent event) {
 		byte[] body = this.codec.encode(event);
-		if (this.spool.holds(stream(event)) || !this.broker.isUp()) {
+		if (this.spool.holds(lane(event)) || !this.broker.isUp()) {
 			return spoolLater(event, body, null);
 		}
 		long start = System.nanoTime();
@@ -145,7 +148,7 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 		return first.handle(next).thenCompose(Function.identity());
 	}
 
-	private static void explainUnconfirmed(StreamEvent event, CorrelationData.Confirm confirm, Throwable failure) {
+	private static void explainUnconfirmed(SrsEvent event, CorrelationData.Confirm confirm, Throwable failure) {
 		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
 		if (cause instanceof TimeoutException) {
 			log.debug("No confirm for event {} within the deadline; spooling it", event.eventId());
@@ -164,7 +167,7 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 	 * correlation of a publish that was sent but not confirmed in time, whose late
 	 * confirm drops the spooled copy again.
 	 */
-	private CompletableFuture<DeliveryOutcome> spoolLater(StreamEvent event, byte[] body,
+	private CompletableFuture<DeliveryOutcome> spoolLater(SrsEvent event, byte[] body,
 			@Nullable CorrelationData unconfirmed) {
 		try {
 			return CompletableFuture.supplyAsync(() -> toSpool(event, body, unconfirmed), this.spoolWriters);
@@ -176,14 +179,14 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 		}
 	}
 
-	private DeliveryOutcome toSpool(StreamEvent event, byte[] body, @Nullable CorrelationData unconfirmed) {
+	private DeliveryOutcome toSpool(SrsEvent event, byte[] body, @Nullable CorrelationData unconfirmed) {
 		try {
-			this.spool.append(event.eventId(), stream(event), body);
+			this.spool.append(event.eventId(), lane(event), body);
 			this.spooled.increment();
 		}
 		catch (SpoolFullException | UncheckedIOException ex) {
 			this.lost.increment();
-			log.error("Event {} ({} of {}) is lost: {}", event.eventId(), event.routingKey(), event.session(),
+			log.error("Event {} ({} of {}) is lost: {}", event.eventId(), event.routingKey(), subject(event),
 					ex.getMessage());
 			return DeliveryOutcome.LOST;
 		}
@@ -235,8 +238,24 @@ public class EventDelivery implements EventSink, SmartLifecycle {
 		return HookPublisher.PHASE - 1;
 	}
 
-	private static String stream(StreamEvent event) {
-		return event.session().stream().value();
+	/**
+	 * The spool lane of an event, whose events reach the broker in order: a stream
+	 * event's stream key, or, for a heartbeat, its server behind a {@code /}, which no
+	 * stream key holds.
+	 */
+	static String lane(SrsEvent event) {
+		if (event instanceof StreamEvent stream) {
+			return stream.session().stream().value();
+		}
+		return "srs/" + ((SrsHeartbeat) event).serverId();
+	}
+
+	/** What an event is about, for logs: a session (its key masked) or an SRS server. */
+	private static Object subject(SrsEvent event) {
+		if (event instanceof StreamEvent stream) {
+			return stream.session();
+		}
+		return "SRS server " + ((SrsHeartbeat) event).serverId();
 	}
 
 	private static Counter outcomeCounter(MeterRegistry meters, DeliveryOutcome outcome) {

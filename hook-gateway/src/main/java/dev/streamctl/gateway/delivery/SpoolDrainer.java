@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.EventMessages;
 import dev.streamctl.common.codec.MalformedEventException;
-import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.topology.EventTopology;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -140,7 +140,7 @@ class SpoolDrainer implements SmartLifecycle {
 			List<EventSpool.Entry> sent = new ArrayList<>(batch.size());
 			for (EventSpool.Entry entry : batch) {
 				byte[] body = this.spool.read(entry);
-				StreamEvent event = decode(entry, body);
+				SrsEvent event = decode(entry, body);
 				if (event == null) {
 					continue;
 				}
@@ -158,9 +158,9 @@ class SpoolDrainer implements SmartLifecycle {
 		});
 	}
 
-	private @Nullable StreamEvent decode(EventSpool.Entry entry, byte[] body) {
+	private @Nullable SrsEvent decode(EventSpool.Entry entry, byte[] body) {
 		try {
-			return this.codec.decode(body);
+			return this.codec.decode(body, SrsEvent.class);
 		}
 		catch (MalformedEventException ex) {
 			log.error("Spooled file {} is not an event; set aside as {}: {}", entry.file(),

@@ -2,9 +2,11 @@ package dev.streamctl.gateway.hook;
 
 import java.util.Locale;
 
+import dev.streamctl.gateway.delivery.DeliveryOutcome;
+
 /**
- * What the gateway did with a hook; the {@code outcome} tag of the {@code gateway.hooks}
- * metric.
+ * What the gateway did with a hook or a heartbeat; the {@code outcome} tag of the
+ * {@code gateway.hooks} and {@code gateway.heartbeats} metrics.
  */
 public enum HookOutcome {
 
@@ -33,6 +35,15 @@ public enum HookOutcome {
 	 * A failure of the gateway's own, answered with HTTP 500 (SRS refuses the client).
 	 */
 	FAILED;
+
+	/** The outcome of a callback whose event was handed over with this result. */
+	public static HookOutcome of(DeliveryOutcome delivery) {
+		return switch (delivery) {
+			case CONFIRMED -> CONFIRMED;
+			case SPOOLED -> SPOOLED;
+			case LOST -> LOST;
+		};
+	}
 
 	public String tag() {
 		return name().toLowerCase(Locale.ROOT);

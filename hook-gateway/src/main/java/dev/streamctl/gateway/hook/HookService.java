@@ -120,11 +120,7 @@ public class HookService {
 		return Mono.fromFuture(this.delivery.deliver(event).thenApply(outcome -> {
 			log.info("{} {}/{} client {} -> {} {}", event.routingKey(), event.session().app(), event.session().stream(),
 					event.session().clientId(), event.eventId(), outcome.name().toLowerCase(Locale.ROOT));
-			return switch (outcome) {
-				case CONFIRMED -> HookOutcome.CONFIRMED;
-				case SPOOLED -> HookOutcome.SPOOLED;
-				case LOST -> HookOutcome.LOST;
-			};
+			return HookOutcome.of(outcome);
 		}), true);
 	}
 

@@ -20,8 +20,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param apps the SRS apps whose streams make events; others (SRS's forwarded copies) are
  * answered and ignored
- * @param secret when not empty, every hook URL must carry it as the query parameter
- * {@code secret}
+ * @param secret when not empty, every hook and forward URL must carry it as the query
+ * parameter {@code secret}, and the heartbeat URL as its last path segment; made of URL
+ * characters that need no escaping ({@code A-Za-z0-9._~-}), so that it reads the same in
+ * both places (checked at start-up without echoing it)
  * @param streamNamePattern the characters a stream name may be made of; an
  * {@code on_publish} for any other name is refused, since names end up in URLs and
  * process arguments downstream

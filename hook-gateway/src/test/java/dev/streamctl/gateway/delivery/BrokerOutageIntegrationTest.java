@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.streamctl.common.event.SrsEvent;
+import dev.streamctl.common.event.SrsHeartbeat;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.test.SrsFixtures;
 import dev.streamctl.common.test.TcpProxy;
@@ -31,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The broker goes away (its connection cut by a proxy only this test uses) while hooks
- * keep coming: every hook is still answered with code 0 from the spool, and once the
- * broker is back every event reaches it, in the order the hooks came.
+ * and SRS heartbeats keep coming: every one is still answered with code 0 from the spool,
+ * and once the broker is back every event reaches it, in the order they came.
  */
 @DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -70,7 +72,7 @@ class BrokerOutageIntegrationTest {
 	MeterRegistry meters;
 
 	@Test
-	void answersEveryHookDuringAnOutageAndDeliversAllInOrderWhenTheBrokerIsBack() {
+	void answersEveryHookAndHeartbeatDuringAnOutageAndDeliversAllInOrderWhenTheBrokerIsBack() {
 		Hooks hooks = new Hooks("http://localhost:" + this.port);
 		try (EventTap tap = new EventTap(broker, vhost)) {
 			hooks.post(hook("on_publish.json", "before", "c0"));
@@ -90,15 +92,21 @@ class BrokerOutageIntegrationTest {
 					assertThat(answer.body()).isEqualTo("{\"code\":0}");
 					posted.add(fixture.replace(".json", "") + " " + stream);
 				}
+				HttpResponse<String> answer = hooks.post(
+						SrsFixtures.with("heartbeat_request.json", Map.of("service", "run" + i)), "application/json",
+						"", "/srs/heartbeat");
+				assertThat(answer.statusCode()).isEqualTo(200);
+				assertThat(answer.body()).isEqualTo("{\"code\":0}");
+				posted.add("heartbeat run" + i);
 			}
-			assertThat(counted("spooled")).isEqualTo(spooledBefore + 40);
-			assertThat(this.meters.get("gateway.spool.depth").gauge().value()).isEqualTo(40);
+			assertThat(counted("spooled")).isEqualTo(spooledBefore + 60);
+			assertThat(this.meters.get("gateway.spool.depth").gauge().value()).isEqualTo(60);
 
 			proxy.restore();
 			Map<UUID, String> received = new LinkedHashMap<>();
 			await().untilAsserted(() -> {
-				tap.drain().forEach(event -> received.putIfAbsent(event.eventId(), describe(event)));
-				assertThat(received).hasSize(40);
+				tap.drainEvents().forEach(event -> received.putIfAbsent(event.eventId(), describe(event)));
+				assertThat(received).hasSize(60);
 			});
 			assertThat(received.values()).containsExactlyElementsOf(posted);
 			await().untilAsserted(() -> assertThat(this.meters.get("gateway.spool.depth").gauge().value()).isZero());
@@ -109,9 +117,12 @@ class BrokerOutageIntegrationTest {
 		return this.meters.get("gateway.events").tag("outcome", outcome).counter().count();
 	}
 
-	private static String describe(StreamEvent event) {
+	private static String describe(SrsEvent event) {
+		if (event instanceof SrsHeartbeat heartbeat) {
+			return "heartbeat " + heartbeat.serviceId();
+		}
 		String hook = event.routingKey().equals("stream.published") ? "on_publish" : "on_unpublish";
-		return hook + " " + event.session().stream().value();
+		return hook + " " + ((StreamEvent) event).session().stream().value();
 	}
 
 	private static String hook(String fixture, String stream, String clientId) {

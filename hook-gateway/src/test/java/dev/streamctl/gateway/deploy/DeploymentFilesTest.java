@@ -33,17 +33,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keeps the deployment files in agreement with the gateway: every SRS callback in
  * {@code srs.conf} reaches a route the gateway serves, {@code docker-compose.yml} hands
- * SRS the same URLs with {@code ?secret=${HOOK_SECRET}} and the gateway the same
- * {@code HOOK_SECRET}, no secret is committed, and SRS's own start-up and exposure rules
- * hold (file limit above {@code max_connections + 128}, GOP cache on, HTTP API not
- * public). The thumbnail worker reads SRS's HTTP-FLV remux at the URL compose gives it,
- * and that port, whose URLs carry stream keys, is never published. It also holds the
- * deployment to what it needs: pinned images (an SRS 6 release that reads every override
- * given to it), health checks that mean ready, nginx that starts without IPv6, image
- * builds that cache their dependencies, and a thumbnail image with no FFmpeg package that
- * carries the FFmpeg natives of its own platform. The local database runs
- * {@code supabase/init.sql} and then every file of {@code supabase/migrations} at its
- * first start.
+ * SRS the same URLs with {@code ?secret=${HOOK_SECRET}} (the heartbeat's with
+ * {@code /${HOOK_SECRET}}, since SRS drops its query string) and the gateway the same
+ * {@code HOOK_SECRET}, the heartbeat carries the API address, no secret is committed, and
+ * SRS's own start-up and exposure rules hold (file limit above
+ * {@code max_connections + 128}, GOP cache on, HTTP API not public). The thumbnail worker
+ * reads SRS's HTTP-FLV remux at the URL compose gives it, and that port, whose URLs carry
+ * stream keys, is never published. It also holds the deployment to what it needs: pinned
+ * images (an SRS 6 release that reads every override given to it), health checks that
+ * mean ready, nginx that starts without IPv6, image builds that cache their dependencies,
+ * and a thumbnail image with no FFmpeg package that carries the FFmpeg natives of its own
+ * platform. The local database runs {@code supabase/init.sql} and then every file of
+ * {@code supabase/migrations} at its first start.
  */
 class DeploymentFilesTest {
 
@@ -52,6 +53,14 @@ class DeploymentFilesTest {
 	private static final String FORWARD_ENDPOINT = "dev.streamctl.gateway.hook.web.ForwardEndpoint";
 
 	private static final String SRS_CALLBACKS = "dev.streamctl.gateway.hook.web.SrsCallbacks";
+
+	private static final String HEARTBEAT_ENDPOINT = "dev.streamctl.gateway.hook.web.HeartbeatEndpoint";
+
+	/**
+	 * The first SRS 6 release that reads {@code heartbeat { ports }} (ossrs/srs#4171); an
+	 * earlier one refuses to start on it ("illegal heartbeat.ports").
+	 */
+	private static final SrsVersion SRS_HEARTBEAT_PORTS_SINCE = SrsVersion.of("6.0.156");
 
 	private static final String GATEWAY_SERVICE = "hook-gateway";
 
@@ -87,14 +96,14 @@ class DeploymentFilesTest {
 	 * The first SRS 6 version that reads each environment override docker-compose.yml
 	 * gives SRS, from SRS's {@code srs_app_config.cpp}: the http_hooks overrides came in
 	 * 6.0.13 (5.0.132), {@code forward.backend}'s in 6.0.170 (ossrs/srs#4245; the first
-	 * image with it is 6.0.172, v6.0-b0). An override missing here must be looked up in
-	 * SRS's source before it is used: an SRS that does not read it silently keeps
-	 * srs.conf's value.
+	 * image with it is 6.0.172, v6.0-b0), {@code heartbeat.url}'s in 5.0.72, before SRS 6
+	 * began (ossrs/srs#3197). An override missing here must be looked up in SRS's source
+	 * before it is used: an SRS that does not read it silently keeps srs.conf's value.
 	 */
 	private static final Map<String, SrsVersion> SRS_OVERRIDES_SINCE = Map.of("SRS_VHOST_HTTP_HOOKS_ON_PUBLISH",
 			SrsVersion.of("6.0.13"), "SRS_VHOST_HTTP_HOOKS_ON_UNPUBLISH", SrsVersion.of("6.0.13"),
 			"SRS_VHOST_HTTP_HOOKS_ON_CLOSE", SrsVersion.of("6.0.13"), "SRS_VHOST_FORWARD_BACKEND",
-			SrsVersion.of("6.0.170"));
+			SrsVersion.of("6.0.170"), "SRS_HEARTBEAT_URL", SrsVersion.of("6.0.0"));
 
 	/**
 	 * SRS 7 moves settings of srs.conf (RTMP into an {@code rtmp {}} block): srs.conf is
@@ -153,6 +162,35 @@ class DeploymentFilesTest {
 	@Test
 	void bothGatewayRoutesTakeTheSecretAsTheQueryParameterSrsSends() throws Exception {
 		assertThat(constant(SRS_CALLBACKS, "SECRET_PARAMETER")).isEqualTo(SECRET_PARAMETER);
+	}
+
+	@Test
+	void heartbeatInSrsConfCallsTheGatewaysHeartbeatRouteWithTheApiAddressAndNoSummaries() throws Exception {
+		Directive heartbeat = srs.root().child("heartbeat");
+
+		assertThat(heartbeat.child("enabled").arg()).isEqualTo("on");
+		assertCallsGateway("heartbeat", URI.create(heartbeat.child("url").arg()), routesOf(HEARTBEAT_ENDPOINT));
+		assertThat(heartbeat.child("ports").arg()).as("heartbeat ports: the API address in every heartbeat")
+			.isEqualTo("on");
+		assertThat(heartbeat.child("summaries").arg()).as("heartbeat summaries").isEqualTo("off");
+		assertThat(heartbeat.child("interval").arg())
+			.as("heartbeat interval: SRS 6 reads whole seconds (atoi), so a fraction would be dropped silently")
+			.matches("[1-9][0-9]*");
+		assertThat(pinnedSrs()).as("heartbeat ports needs SRS %s", SRS_HEARTBEAT_PORTS_SINCE)
+			.isGreaterThanOrEqualTo(SRS_HEARTBEAT_PORTS_SINCE);
+	}
+
+	@Test
+	void composeGivesSrsTheHeartbeatUrlWithTheHookSecretAsItsLastPathSegment() throws Exception {
+		String url = srs.root().child("heartbeat").child("url").arg();
+		String value = environment(SRS_SERVICE).get("SRS_HEARTBEAT_URL");
+
+		assertThat(value).as("srs environment overrides SRS_HEARTBEAT_URL").isNotNull().startsWith(url + "/");
+		assertThat(SECRET_REFERENCE.matcher(value.substring(url.length() + 1)).matches())
+			.as("SRS_HEARTBEAT_URL ends in exactly ${%s}, no query string (SRS drops it): %s", SECRET_VARIABLE, value)
+			.isTrue();
+		assertThat(constant(HEARTBEAT_ENDPOINT, "SECRET_PATH"))
+			.isEqualTo(constant(HEARTBEAT_ENDPOINT, "PATH") + "/{" + SECRET_PARAMETER + "}");
 	}
 
 	@Test
@@ -326,14 +364,7 @@ class DeploymentFilesTest {
 	@Test
 	void srsImageIsAnExactSrs6ReleaseThatReadsEveryOverrideItIsGiven() {
 		String image = String.valueOf(service(SRS_SERVICE).get("image"));
-		Matcher reference = IMAGE.matcher(image);
-		assertThat(reference.matches()).as("image reference %s", image).isTrue();
-		assertThat(reference.group("repository")).as(image).isEqualTo("ossrs/srs");
-		String tag = reference.group("tag");
-		assertThat(tag).as("%s names an exact release, e.g. ossrs/srs:v6.0.184", image)
-			.isNotNull()
-			.matches("v?\\d+\\.\\d+\\.\\d+");
-		SrsVersion pinned = SrsVersion.of(tag.startsWith("v") ? tag.substring(1) : tag);
+		SrsVersion pinned = pinnedSrs();
 
 		assertThat(pinned.major()).as("%s is SRS %d: srs.conf is written for it", image, SRS_MAJOR)
 			.isEqualTo(SRS_MAJOR);
@@ -491,6 +522,19 @@ class DeploymentFilesTest {
 		assertThat(usersFile).as("the list of provisioned users lives in the data volume, with the users")
 			.startsWith(dataDirectory + "/");
 		assertThat(service("rabbitmq").get("init")).as("tini reaps the entrypoint's detached job").isEqualTo(true);
+	}
+
+	/** The SRS release docker-compose.yml pins, which must be an exact one. */
+	private static SrsVersion pinnedSrs() {
+		String image = String.valueOf(service(SRS_SERVICE).get("image"));
+		Matcher reference = IMAGE.matcher(image);
+		assertThat(reference.matches()).as("image reference %s", image).isTrue();
+		assertThat(reference.group("repository")).as(image).isEqualTo("ossrs/srs");
+		String tag = reference.group("tag");
+		assertThat(tag).as("%s names an exact release, e.g. ossrs/srs:v6.0.184", image)
+			.isNotNull()
+			.matches("v?\\d+\\.\\d+\\.\\d+");
+		return SrsVersion.of(tag.startsWith("v") ? tag.substring(1) : tag);
 	}
 
 	private static List<String> buildStage(Path dockerfile) throws IOException {

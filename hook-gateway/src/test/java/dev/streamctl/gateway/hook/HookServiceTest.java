@@ -188,7 +188,7 @@ class HookServiceTest {
 		HookOutcome outcome = handle(hook("on_close.json", "c1"));
 
 		assertThat(outcome).isEqualTo(HookOutcome.CONFIRMED);
-		StreamEvent published = this.sink.events().get(0);
+		StreamEvent published = (StreamEvent) this.sink.events().get(0);
 		assertThat(this.sink.events()).hasSize(2).last().isInstanceOfSatisfying(StreamUnpublished.class, event -> {
 			assertThat(event.reason()).isEqualTo(StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH);
 			assertThat(event.session()).isEqualTo(published.session());

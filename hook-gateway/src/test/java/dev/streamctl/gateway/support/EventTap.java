@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.streamctl.common.codec.EventCodec;
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.test.TestBroker;
 import dev.streamctl.common.topology.EventTopology;
@@ -18,8 +19,10 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
- * A queue of the test's own, bound to every stream event in the test's vhost, read over a
- * direct connection to the broker (not through any proxy the test cuts).
+ * A queue of the test's own, bound to every event in the test's vhost (heartbeats
+ * included), read over a direct connection to the broker (not through any proxy the test
+ * cuts). {@link #next()} and {@link #drain()} read stream events, and fail on a
+ * heartbeat; {@link #nextEvent()} and {@link #drainEvents()} read any event.
  */
 public final class EventTap implements AutoCloseable {
 
@@ -57,18 +60,31 @@ public final class EventTap implements AutoCloseable {
 		return decode(nextMessage());
 	}
 
+	public SrsEvent nextEvent() {
+		return decodeEvent(nextMessage());
+	}
+
 	/** Every message waiting now, without waiting for more. */
 	public List<StreamEvent> drain() {
-		List<StreamEvent> events = new ArrayList<>();
+		return drainEvents().stream().map(event -> (StreamEvent) event).toList();
+	}
+
+	/** Every message waiting now, whatever its event, without waiting for more. */
+	public List<SrsEvent> drainEvents() {
+		List<SrsEvent> events = new ArrayList<>();
 		Message message;
 		while ((message = this.rabbit.receive(this.queue.getName())) != null) {
-			events.add(decode(message));
+			events.add(decodeEvent(message));
 		}
 		return events;
 	}
 
 	public StreamEvent decode(Message message) {
 		return this.codec.decode(message.getBody());
+	}
+
+	public SrsEvent decodeEvent(Message message) {
+		return this.codec.decode(message.getBody(), SrsEvent.class);
 	}
 
 	/** Ids of the events, first sighting only: at-least-once delivery may repeat one. */

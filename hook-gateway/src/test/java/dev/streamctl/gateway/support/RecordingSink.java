@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import dev.streamctl.common.event.StreamEvent;
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.gateway.delivery.DeliveryOutcome;
 import dev.streamctl.gateway.delivery.EventSink;
 
@@ -15,7 +15,7 @@ import dev.streamctl.gateway.delivery.EventSink;
  */
 public final class RecordingSink implements EventSink {
 
-	private final List<StreamEvent> events = new ArrayList<>();
+	private final List<SrsEvent> events = new ArrayList<>();
 
 	private final List<CompletableFuture<DeliveryOutcome>> held = new ArrayList<>();
 
@@ -24,7 +24,7 @@ public final class RecordingSink implements EventSink {
 	private boolean holding;
 
 	@Override
-	public synchronized CompletableFuture<DeliveryOutcome> deliver(StreamEvent event) {
+	public synchronized CompletableFuture<DeliveryOutcome> deliver(SrsEvent event) {
 		this.events.add(event);
 		if (!this.holding) {
 			return CompletableFuture.completedFuture(this.outcome);
@@ -54,7 +54,7 @@ public final class RecordingSink implements EventSink {
 		this.held.clear();
 	}
 
-	public synchronized List<StreamEvent> events() {
+	public synchronized List<SrsEvent> events() {
 		return List.copyOf(this.events);
 	}
 

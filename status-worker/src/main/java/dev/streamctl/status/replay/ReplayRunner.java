@@ -14,6 +14,7 @@ import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.AMQP;
 import dev.streamctl.common.codec.EventCodec;
 import dev.streamctl.common.codec.MalformedEventException;
+import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.common.topology.StatusTopology;
@@ -34,10 +35,11 @@ import org.springframework.stereotype.Component;
  * Re-applies the events of the {@code srs.events.log} stream from a given time: each
  * event that changes live state is sent, marked as a replay, to the status worker's queue
  * only (thumbnail workers are not disturbed), where the usual rules make re-applying
- * safe; informational events (stalled, resumed) are left out. Stops once it reaches
- * events newer than its own start, or the log stays silent, then exits. The stream
- * consumer never rejects: a message it cannot read is counted and skipped, since a
- * rejection on a stream closes the connection on RabbitMQ before 3.13.
+ * safe; informational events (stalled, resumed) and the SRS servers' heartbeats are left
+ * out, and counted. Stops once it reaches events newer than its own start, or the log
+ * stays silent, then exits. The stream consumer never rejects: a message it cannot read
+ * is counted and skipped, since a rejection on a stream closes the connection on RabbitMQ
+ * before 3.13.
  */
 @Component
 @Profile("replay")
@@ -67,9 +69,7 @@ class ReplayRunner implements ApplicationRunner {
 	@Override
 	public void run(ApplicationArguments args) throws Exception {
 		Instant started = Instant.now();
-		AtomicInteger replayed = new AtomicInteger();
-		AtomicInteger skipped = new AtomicInteger();
-		AtomicInteger informational = new AtomicInteger();
+		Counts counts = new Counts(new AtomicInteger(), new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
 		AtomicLong lastDelivery = new AtomicLong(System.nanoTime());
 		AtomicBoolean caughtUp = new AtomicBoolean();
 		try (Connection connection = this.connectionFactory.createConnection();
@@ -81,7 +81,7 @@ class ReplayRunner implements ApplicationRunner {
 						public void handleDelivery(String consumerTag, Envelope envelope,
 								AMQP.BasicProperties properties, byte[] body) throws IOException {
 							lastDelivery.set(System.nanoTime());
-							if (!replay(body, started, replayed, skipped, informational)) {
+							if (!replay(body, started, counts)) {
 								caughtUp.set(true);
 							}
 							channel.basicAck(envelope.getDeliveryTag(), false);
@@ -92,8 +92,11 @@ class ReplayRunner implements ApplicationRunner {
 			}
 			channel.basicCancel(tag);
 		}
-		log.info("Replay from {} done: {} events re-applied, {} informational left out, {} skipped",
-				this.settings.from(), replayed.get(), informational.get(), skipped.get());
+		log.info(
+				"Replay from {} done: {} events re-applied, {} informational left out, {} heartbeats left out, "
+						+ "{} skipped",
+				this.settings.from(), counts.replayed().get(), counts.informational().get(), counts.heartbeats().get(),
+				counts.skipped().get());
 		System.exit(SpringApplication.exit(this.context, () -> 0));
 	}
 
@@ -101,27 +104,35 @@ class ReplayRunner implements ApplicationRunner {
 	 * Re-applies one log entry; answers false once the log has reached events newer than
 	 * the replay.
 	 */
-	private boolean replay(byte[] body, Instant started, AtomicInteger replayed, AtomicInteger skipped,
-			AtomicInteger informational) {
-		StreamEvent event;
+	private boolean replay(byte[] body, Instant started, Counts counts) {
+		SrsEvent event;
 		try {
-			event = this.codec.decode(body);
+			event = this.codec.decode(body, SrsEvent.class);
 		}
 		catch (MalformedEventException ex) {
-			skipped.incrementAndGet();
+			counts.skipped().incrementAndGet();
 			log.warn("Skipping a log entry: {}", ex.getMessage());
 			return true;
 		}
 		if (event.occurredAt().isAfter(started)) {
 			return false;
 		}
-		if (!event.changesLiveState()) {
-			informational.incrementAndGet();
+		if (!(event instanceof StreamEvent stream)) {
+			counts.heartbeats().incrementAndGet();
 			return true;
 		}
-		this.sender.send("", StatusTopology.EVENTS_QUEUE, event.replayed());
-		replayed.incrementAndGet();
+		if (!stream.changesLiveState()) {
+			counts.informational().incrementAndGet();
+			return true;
+		}
+		this.sender.send("", StatusTopology.EVENTS_QUEUE, stream.replayed());
+		counts.replayed().incrementAndGet();
 		return true;
+	}
+
+	/** What the replay did with the log entries, by kind. */
+	private record Counts(AtomicInteger replayed, AtomicInteger skipped, AtomicInteger informational,
+			AtomicInteger heartbeats) {
 	}
 
 	private Object offset() {

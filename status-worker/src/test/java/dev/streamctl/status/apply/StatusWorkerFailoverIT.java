@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * Two status workers at once, as real processes: one applies while the other stands by;
  * killing the active one with SIGKILL mid-stream hands its queue to the other within
  * seconds, and every stream ends in its latest state. Then the replay command re-applies
- * what a wrong key had dead-lettered, leaving the informational events of the log out.
+ * what a wrong key had dead-lettered, leaving the informational events and the SRS
+ * heartbeats of the log out, without a warning.
  */
 class StatusWorkerFailoverIT {
 
@@ -112,6 +113,7 @@ class StatusWorkerFailoverIT {
 			StreamPublished published = FixtureEvents.published(key, "c1", at);
 			rabbit.publish(published);
 			rabbit.publish(StreamStalled.of(at.plusMillis(1), published.session(), at));
+			rabbit.publish(FixtureEvents.heartbeat("vid-2703w37", "5kr2b29q", at.plusMillis(2)));
 			await().untilAsserted(() -> assertThat(rabbit.messageCount(StatusTopology.DEAD_LETTER_QUEUE)).isEqualTo(1));
 		}
 		this.store.clearFaults();
@@ -121,7 +123,8 @@ class StatusWorkerFailoverIT {
 
 		assertThat(exit).isZero();
 		assertThat(Files.readString(this.logs.resolve("replay.log")))
-			.contains("1 events re-applied, 1 informational left out, 0 skipped");
+			.contains("1 events re-applied, 1 informational left out, 1 heartbeats left out, 0 skipped")
+			.doesNotContain("Skipping a log entry");
 		await().untilAsserted(() -> assertThat(this.store.row(channel)).containsEntry("is_on_live", true)
 			.containsEntry("modified", at));
 	}

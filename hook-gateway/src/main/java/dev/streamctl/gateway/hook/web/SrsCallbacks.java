@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -39,7 +40,7 @@ class SrsCallbacks {
 
 	/**
 	 * The query parameter SRS's hook URLs carry the hook secret in (SRS cannot send
-	 * headers).
+	 * headers), and the name of the path variable of the heartbeat route that carries it.
 	 */
 	static final String SECRET_PARAMETER = "secret";
 
@@ -63,15 +64,30 @@ class SrsCallbacks {
 	}
 
 	/**
-	 * The body of an authorized JSON callback; the error {@link HookRejectedException}
-	 * for a wrong secret, content type or size.
+	 * The body of an authorized JSON callback whose URL carries the secret as the query
+	 * parameter {@value #SECRET_PARAMETER}; the error {@link HookRejectedException} for a
+	 * wrong secret, content type or size.
 	 */
 	Mono<byte[]> read(HttpServerRequest request) {
+		if (!this.secret.isRequired()) {
+			return read(request, null, "");
+		}
+		List<String> given = new QueryStringDecoder(request.uri()).parameters().get(SECRET_PARAMETER);
+		return read(request, (given == null) ? null : given.get(0), "query parameter '" + SECRET_PARAMETER + "'");
+	}
+
+	/**
+	 * The body of an authorized JSON callback, as {@link #read(HttpServerRequest)}, whose
+	 * secret is the route's path variable {@value #SECRET_PARAMETER}.
+	 * @param where the route that carries it, for the error message
+	 */
+	Mono<byte[]> readWithSecretInPath(HttpServerRequest request, String where) {
+		return read(request, request.param(SECRET_PARAMETER), where);
+	}
+
+	private Mono<byte[]> read(HttpServerRequest request, @Nullable String givenSecret, String where) {
 		try {
-			if (this.secret.isRequired()) {
-				List<String> given = new QueryStringDecoder(request.uri()).parameters().get(SECRET_PARAMETER);
-				this.secret.check((given == null) ? null : given.get(0));
-			}
+			this.secret.check(givenSecret, where);
 			requireJson(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
 			String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
 			if (length != null && length.length() < 12 && Long.parseLong(length.strip()) > this.maxBodyBytes) {

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.streamctl.gateway.heartbeat;
+
+import org.jspecify.annotations.NullMarked;
