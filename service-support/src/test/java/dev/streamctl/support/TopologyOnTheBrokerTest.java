@@ -111,7 +111,9 @@ class TopologyOnTheBrokerTest {
 
 		@Bean
 		Topology statusPart() {
-			return StatusTopology.queues();
+			return StatusTopology.queues()
+				.plus(StatusTopology.grace(StatusTopology.DEFAULT_RECONNECT_GRACE))
+				.plus(StatusTopology.retry(StatusTopology.DEFAULT_RETRY_DELAYS));
 		}
 
 		@Bean
