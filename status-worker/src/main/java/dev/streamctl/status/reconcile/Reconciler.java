@@ -24,7 +24,7 @@ import dev.streamctl.srs.SrsApiException;
 import dev.streamctl.srs.SrsStream;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.EventSender;
-import dev.streamctl.status.servers.SrsServers;
+import dev.streamctl.status.servers.ServerRegistry;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -60,7 +60,7 @@ class Reconciler implements SmartLifecycle {
 
 	private final ReconcilerSettings settings;
 
-	private final SrsServers servers;
+	private final ServerRegistry servers;
 
 	private final TaskScheduler scheduler;
 
@@ -73,7 +73,7 @@ class Reconciler implements SmartLifecycle {
 	private Instant lastRenewal = Instant.EPOCH;
 
 	Reconciler(SrsTruth srs, ChannelStore store, Leadership leadership, EventSender corrections,
-			ReconcilerSettings settings, SrsServers servers, TaskScheduler scheduler, MeterRegistry meters,
+			ReconcilerSettings settings, ServerRegistry servers, TaskScheduler scheduler, MeterRegistry meters,
 			Clock clock) {
 		this.srs = srs;
 		this.store = store;
@@ -148,7 +148,7 @@ class Reconciler implements SmartLifecycle {
 		return corrected;
 	}
 
-	/** Tells {@link SrsServers} which server lists which stream. */
+	/** Tells {@link ServerRegistry} which server lists which stream. */
 	private void remember(List<SrsStream> listed) {
 		Map<String, List<StreamKey>> byServer = new LinkedHashMap<>();
 		for (SrsStream stream : listed) {

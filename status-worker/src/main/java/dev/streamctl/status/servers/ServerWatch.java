@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * On the leader, sets offline the streams of SRS servers that can no longer have them, as
- * {@link SrsServers} knows them:
+ * {@link ServerRegistry} knows them:
  * <ul>
  * <li>a server restarted (a heartbeat with a new service id): the streams of its earlier
  * run that were not published again on the new one are set offline at once (reason
@@ -49,7 +49,7 @@ public class ServerWatch implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(ServerWatch.class);
 
-	private final SrsServers servers;
+	private final ServerRegistry servers;
 
 	private final SrsTruth srs;
 
@@ -69,7 +69,7 @@ public class ServerWatch implements SmartLifecycle {
 
 	private @Nullable ScheduledFuture<?> schedule;
 
-	ServerWatch(SrsServers servers, SrsTruth srs, Leadership leadership, EventSender corrections,
+	ServerWatch(ServerRegistry servers, SrsTruth srs, Leadership leadership, EventSender corrections,
 			ServerSettings settings, ReconcilerSettings reconciler, TaskScheduler scheduler, MeterRegistry meters,
 			Clock clock) {
 		this.servers = servers;
@@ -114,7 +114,7 @@ public class ServerWatch implements SmartLifecycle {
 
 	/** One check; answers the number of corrections published. */
 	int check() {
-		List<SrsServers.Restart> restarts = this.servers.takeRestarts();
+		List<ServerRegistry.Restart> restarts = this.servers.takeRestarts();
 		if (!this.leadership.isLeader()) {
 			return 0;
 		}
@@ -126,7 +126,7 @@ public class ServerWatch implements SmartLifecycle {
 		}
 		Set<StreamKey> listed = listedAnywhere();
 		int corrected = 0;
-		for (SrsServers.Restart restart : restarts) {
+		for (ServerRegistry.Restart restart : restarts) {
 			List<StreamKey> left = this.servers.leftBehind(restart);
 			log.info("SRS {} restarted (service {} -> {}): {} stream(s) of its earlier run not published again",
 					restart.serverId(), restart.previousServiceId(), restart.serviceId(), left.size());

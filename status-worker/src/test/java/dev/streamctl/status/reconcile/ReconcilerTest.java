@@ -18,7 +18,7 @@ import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.RecordingSender;
-import dev.streamctl.status.servers.SrsServers;
+import dev.streamctl.status.servers.ServerRegistry;
 import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -50,7 +50,7 @@ class ReconcilerTest {
 
 	private final TestLeadership leadership = new TestLeadership();
 
-	private final SrsServers servers = new SrsServers();
+	private final ServerRegistry servers = new ServerRegistry();
 
 	@Test
 	void setsOfflineALiveChannelNoSrsLists() {

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the leader sets offline when an SRS restarts or goes silent, one check at a time,
- * with what {@link SrsServers} learnt from heartbeats and events, in-memory SRS APIs and
- * a clock that moves only when told.
+ * with what {@link ServerRegistry} learnt from heartbeats and events, in-memory SRS APIs
+ * and a clock that moves only when told.
  */
 class ServerWatchTest {
 
@@ -37,7 +37,7 @@ class ServerWatchTest {
 
 	private final TestClock clock = new TestClock();
 
-	private final SrsServers servers = new SrsServers();
+	private final ServerRegistry servers = new ServerRegistry();
 
 	private final InMemorySrsApis srs = new InMemorySrsApis();
 

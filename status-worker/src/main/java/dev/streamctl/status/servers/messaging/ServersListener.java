@@ -6,7 +6,7 @@ import dev.streamctl.common.event.SrsEvent;
 import dev.streamctl.common.event.SrsHeartbeat;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
-import dev.streamctl.status.servers.SrsServers;
+import dev.streamctl.status.servers.ServerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,20 +17,20 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads this instance's servers queue (exclusive, bound to the heartbeats and the
- * live-state events) into {@link SrsServers}.
+ * live-state events) into {@link ServerRegistry}.
  */
 @Component
 class ServersListener {
 
 	private static final Logger log = LoggerFactory.getLogger(ServersListener.class);
 
-	private final SrsServers servers;
+	private final ServerRegistry servers;
 
 	private final EventCodec codec;
 
 	private final MeterRegistry meters;
 
-	ServersListener(SrsServers servers, EventCodec codec, MeterRegistry meters) {
+	ServersListener(ServerRegistry servers, EventCodec codec, MeterRegistry meters) {
 		this.servers = servers;
 		this.codec = codec;
 		this.meters = meters;

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * since, and those the reconciler's first round lists.
  */
 @Component
-public class SrsServers {
+public class ServerRegistry {
 
 	private final Map<String, Server> servers = new HashMap<>();
 
