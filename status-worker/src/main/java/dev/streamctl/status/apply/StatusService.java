@@ -25,7 +25,7 @@ import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.srs.SrsApiException;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -63,7 +63,7 @@ public class StatusService {
 
 	private final ChannelDirectory directory;
 
-	private final SrsTruth srs;
+	private final SrsServers srs;
 
 	private final GraceDelay grace;
 
@@ -78,7 +78,7 @@ public class StatusService {
 	private final Pause pause;
 
 	@Autowired
-	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
+	StatusService(ChannelDirectory directory, SrsServers srs, GraceDelay grace, StoreHealth health,
 			StatusSettings settings, MeterRegistry meters, Clock clock) {
 		this(directory, srs, grace, health, settings, meters, clock, Pause::sleep);
 	}
@@ -88,7 +88,7 @@ public class StatusService {
 	 * @param pause waits out each backoff; it must move {@code clock} on by the time it
 	 * waited
 	 */
-	StatusService(ChannelDirectory directory, SrsTruth srs, GraceDelay grace, StoreHealth health,
+	StatusService(ChannelDirectory directory, SrsServers srs, GraceDelay grace, StoreHealth health,
 			StatusSettings settings, MeterRegistry meters, Clock clock, Pause pause) {
 		this.directory = directory;
 		this.srs = srs;
@@ -213,7 +213,9 @@ public class StatusService {
 		}
 		if (unpublished.reason() == StreamUnpublished.Reason.CLOSED_WITHOUT_UNPUBLISH) {
 			return this.srs.isConfigured()
-					? this.srs.isPublishing(event.session().app(), event.session().stream().value())
+					? Mono
+						.fromCallable(
+								() -> this.srs.isPublishing(event.session().app(), event.session().stream().value()))
 						.flatMap(publishing -> write(event, publishing ? LiveState.ONLINE : LiveState.OFFLINE))
 					: write(event, LiveState.OFFLINE);
 		}

@@ -18,10 +18,10 @@ import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.srs.SrsApiException;
+import dev.streamctl.srs.SrsServers;
 import dev.streamctl.srs.SrsStream;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.EventSender;
-import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ class Reconciler implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-	private final SrsTruth srs;
+	private final SrsServers srs;
 
 	private final ChannelDirectory directory;
 
@@ -64,7 +64,7 @@ class Reconciler implements SmartLifecycle {
 
 	private Instant lastRenewal = Instant.EPOCH;
 
-	Reconciler(SrsTruth srs, ChannelDirectory directory, Leadership leadership, EventSender corrections,
+	Reconciler(SrsServers srs, ChannelDirectory directory, Leadership leadership, EventSender corrections,
 			ReconcilerSettings settings, TaskScheduler scheduler, MeterRegistry meters, Clock clock) {
 		this.srs = srs;
 		this.directory = directory;
@@ -122,8 +122,6 @@ class Reconciler implements SmartLifecycle {
 		for (URI api : this.srs.apis()) {
 			try {
 				this.srs.streams(api)
-					.blockOptional()
-					.orElseThrow()
 					.stream()
 					.filter(stream -> stream.publishing() && this.settings.apps().contains(stream.app()))
 					.forEach(publishing::add);

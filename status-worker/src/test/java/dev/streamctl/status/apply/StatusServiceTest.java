@@ -23,11 +23,11 @@ import dev.streamctl.common.test.FixtureEvents;
 import dev.streamctl.store.test.InMemoryChannelDirectory;
 import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
 import dev.streamctl.store.test.InMemoryChannelDirectory.Write;
+import dev.streamctl.srs.SrsServers;
 import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.status.messaging.RecordingSender;
-import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -452,7 +452,7 @@ class StatusServiceTest {
 
 	private StatusService service(Duration grace, List<URI> srsApis) {
 		StatusSettings settings = new StatusSettings(grace, 200, 4, BACKOFF, MAX_BACKOFF, RETRY_FOR);
-		return new StatusService(this.directory, new SrsTruth(srsApis, this.srs::streams),
+		return new StatusService(this.directory, new SrsServers(srsApis, this.srs::list),
 				new GraceDelay(this.sender, settings), this.health, settings, this.meters, this.clock, this::pause);
 	}
 

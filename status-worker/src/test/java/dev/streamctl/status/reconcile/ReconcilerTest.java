@@ -14,11 +14,11 @@ import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.store.test.InMemoryChannelDirectory;
 import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
+import dev.streamctl.srs.SrsServers;
 import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.RecordingSender;
-import dev.streamctl.status.srs.SrsTruth;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -305,7 +305,7 @@ class ReconcilerTest {
 				LEADER_RENEWAL);
 		// never started: the tests run the rounds themselves
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		return new Reconciler(new SrsTruth(apis, this.srs::streams), this.directory, this.leadership, this.sender,
+		return new Reconciler(new SrsServers(apis, this.srs::list), this.directory, this.leadership, this.sender,
 				settings, scheduler, this.meters, this.clock);
 	}
 

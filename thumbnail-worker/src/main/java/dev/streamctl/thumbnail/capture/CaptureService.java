@@ -16,8 +16,8 @@ import dev.streamctl.store.DirectoryException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
-import dev.streamctl.thumbnail.srs.SrsStreams;
+import dev.streamctl.srs.SrsServers.Liveness;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -63,7 +63,7 @@ public class CaptureService implements SmartLifecycle {
 
 	private final CaptureSettings settings;
 
-	private final SrsStreams srs;
+	private final SrsServers srs;
 
 	private final TaskScheduler scheduler;
 
@@ -75,7 +75,7 @@ public class CaptureService implements SmartLifecycle {
 
 	@Autowired
 	CaptureService(ChannelStore store, StreamLock lock, Settlement settlement, ThumbnailFiles files,
-			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
+			CaptureMetrics metrics, CaptureSettings settings, SrsServers srs, TaskScheduler scheduler,
 			MeterRegistry meters, Clock clock, HttpClient client, DecodePool pool, StallReports stalls) {
 		this(store, lock, settlement, files, metrics, settings, srs, scheduler, meters, clock,
 				(job, channel, liveness) -> new TapCapture(channel, new Sessions(job), settings, client, pool, metrics,
@@ -87,7 +87,7 @@ public class CaptureService implements SmartLifecycle {
 	 * @param captureFactory makes the capture of a job's stream
 	 */
 	CaptureService(ChannelStore store, StreamLock lock, Settlement settlement, ThumbnailFiles files,
-			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
+			CaptureMetrics metrics, CaptureSettings settings, SrsServers srs, TaskScheduler scheduler,
 			MeterRegistry meters, Clock clock, StreamCapture.Factory captureFactory) {
 		this.store = store;
 		this.lock = lock;

@@ -22,8 +22,8 @@ import dev.streamctl.store.test.InMemoryChannelStore;
 import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
 import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
-import dev.streamctl.thumbnail.srs.SrsStreams;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
+import dev.streamctl.srs.SrsServers;
+import dev.streamctl.srs.SrsServers.Liveness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -464,7 +464,7 @@ class CaptureServiceTest {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		CaptureMetrics metrics = new CaptureMetrics(this.meters);
 		return new CaptureService(this.store, this.lock, this.settlement, files, metrics, settings,
-				new SrsStreams(srsApis, this.srs::streams, listingMaxAge, System::nanoTime), scheduler, this.meters,
+				new SrsServers(srsApis, this.srs::list, listingMaxAge, System::nanoTime), scheduler, this.meters,
 				this.clock, this::capture);
 	}
 
