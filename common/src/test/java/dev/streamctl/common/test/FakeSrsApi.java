@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,6 +41,8 @@ public final class FakeSrsApi implements AutoCloseable {
 	private final List<ObjectNode> streams = new CopyOnWriteArrayList<>();
 
 	private volatile int failStatus;
+
+	private volatile Duration latency = Duration.ZERO;
 
 	public FakeSrsApi() {
 		try {
@@ -87,6 +90,14 @@ public final class FakeSrsApi implements AutoCloseable {
 		this.failStatus = status;
 	}
 
+	/**
+	 * Every request waits this long before its answer (zero: none); {@link #close()} ends
+	 * the wait without an answer.
+	 */
+	public void setLatency(Duration latency) {
+		this.latency = latency;
+	}
+
 	private ObjectNode liveStream() {
 		for (var stream : this.template.get("streams")) {
 			if ("live".equals(stream.get("app").asString())) {
@@ -97,6 +108,14 @@ public final class FakeSrsApi implements AutoCloseable {
 	}
 
 	private void streams(HttpExchange exchange) throws IOException {
+		try {
+			Thread.sleep(this.latency.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			exchange.close();
+			return;
+		}
 		if (this.failStatus != 0) {
 			answer(exchange, this.failStatus, "{\"code\":1}");
 			return;

@@ -7,16 +7,15 @@ import java.util.List;
 import java.util.Map;
 
 import dev.streamctl.srs.SrsApiException;
+import dev.streamctl.srs.SrsListing;
 import dev.streamctl.srs.SrsStream;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 
 /**
  * The stream lists of several SRS servers in memory, read the way the services read SRS's
  * HTTP API: one server's whole list, or an {@link SrsApiException} when that server
- * cannot be read completely. Hand {@link #streams(URI)} to a service as its reader;
- * {@link #apis()} lists the servers in the order they were added. Each read is taken when
- * it is subscribed to.
+ * cannot be read completely. Hand {@link #list(URI)} to {@code SrsServers} as its reader;
+ * {@link #apis()} lists the servers in the order they were added.
  */
 public final class InMemorySrsApis {
 
@@ -55,6 +54,15 @@ public final class InMemorySrsApis {
 		existing(api).streams.removeIf(stream -> stream.app().equals(app) && stream.name().equals(name));
 	}
 
+	/**
+	 * The server starts again: a new service id (its server id stays), and no stream.
+	 */
+	public synchronized void restart(URI api) {
+		Server server = existing(api);
+		server.streams.clear();
+		server.starts++;
+	}
+
 	/** Reads of this server fail until {@link #recover(URI)}. */
 	public synchronized void failWith(URI api, String reason) {
 		existing(api).failure = reason;
@@ -69,22 +77,17 @@ public final class InMemorySrsApis {
 		return this.reads;
 	}
 
-	/** One server's whole stream list, as {@code SrsApiClient#streams} answers it. */
-	public Mono<List<SrsStream>> streams(URI api) {
-		return Mono.defer(() -> {
-			synchronized (this) {
-				this.reads++;
-				Server server = this.servers.get(api);
-				if (server == null) {
-					return Mono.error(new SrsApiException("SRS API " + api + " could not be read: unknown host", null));
-				}
-				if (server.failure != null) {
-					return Mono
-						.error(new SrsApiException("SRS API " + api + " could not be read: " + server.failure, null));
-				}
-				return Mono.just(List.copyOf(server.streams));
-			}
-		});
+	/** One server's whole stream list, as SRS's API answers it to {@code SrsServers}. */
+	public synchronized SrsListing list(URI api) {
+		this.reads++;
+		Server server = this.servers.get(api);
+		if (server == null) {
+			throw new SrsApiException("SRS API " + api + " could not be read: unknown host", null);
+		}
+		if (server.failure != null) {
+			throw new SrsApiException("SRS API " + api + " could not be read: " + server.failure, null);
+		}
+		return new SrsListing(api, server.id, server.id + "-run" + server.starts, server.streams);
 	}
 
 	private void list(URI api, SrsStream stream) {
@@ -105,6 +108,8 @@ public final class InMemorySrsApis {
 		private final String id;
 
 		private final List<SrsStream> streams = new ArrayList<>();
+
+		private int starts = 1;
 
 		private @Nullable String failure;
 

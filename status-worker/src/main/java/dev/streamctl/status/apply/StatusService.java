@@ -26,7 +26,7 @@ import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.srs.SrsApiException;
 import dev.streamctl.status.messaging.EventSender;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import dev.streamctl.store.AppliedChange;
 import dev.streamctl.store.Channel;
 import dev.streamctl.store.ChannelStore;
@@ -74,7 +74,7 @@ public class StatusService implements DisposableBean {
 
 	private final ChannelStore store;
 
-	private final SrsTruth srs;
+	private final SrsServers srs;
 
 	private final EventSender sender;
 
@@ -88,7 +88,7 @@ public class StatusService implements DisposableBean {
 
 	private final ExecutorService writers;
 
-	StatusService(ChannelStore store, SrsTruth srs, EventSender sender, StoreHealth health, StatusSettings settings,
+	StatusService(ChannelStore store, SrsServers srs, EventSender sender, StoreHealth health, StatusSettings settings,
 			MeterRegistry meters, Clock clock) {
 		this.store = store;
 		this.srs = srs;

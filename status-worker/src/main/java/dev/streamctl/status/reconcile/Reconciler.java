@@ -25,7 +25,7 @@ import dev.streamctl.srs.SrsStream;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.EventSender;
 import dev.streamctl.status.servers.ServerRegistry;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,7 +50,7 @@ class Reconciler implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-	private final SrsTruth srs;
+	private final SrsServers srs;
 
 	private final ChannelStore store;
 
@@ -72,7 +72,7 @@ class Reconciler implements SmartLifecycle {
 
 	private Instant lastRenewal = Instant.EPOCH;
 
-	Reconciler(SrsTruth srs, ChannelStore store, Leadership leadership, EventSender corrections,
+	Reconciler(SrsServers srs, ChannelStore store, Leadership leadership, EventSender corrections,
 			ReconcilerSettings settings, ServerRegistry servers, TaskScheduler scheduler, MeterRegistry meters,
 			Clock clock) {
 		this.srs = srs;

@@ -19,7 +19,7 @@ import dev.streamctl.srs.SrsStream;
 import dev.streamctl.status.messaging.EventSender;
 import dev.streamctl.status.reconcile.Leadership;
 import dev.streamctl.status.reconcile.ReconcilerSettings;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,7 +51,7 @@ public class ServerWatch implements SmartLifecycle {
 
 	private final ServerRegistry servers;
 
-	private final SrsTruth srs;
+	private final SrsServers srs;
 
 	private final Leadership leadership;
 
@@ -69,7 +69,7 @@ public class ServerWatch implements SmartLifecycle {
 
 	private @Nullable ScheduledFuture<?> schedule;
 
-	ServerWatch(ServerRegistry servers, SrsTruth srs, Leadership leadership, EventSender corrections,
+	ServerWatch(ServerRegistry servers, SrsServers srs, Leadership leadership, EventSender corrections,
 			ServerSettings settings, ReconcilerSettings reconciler, TaskScheduler scheduler, MeterRegistry meters,
 			Clock clock) {
 		this.servers = servers;

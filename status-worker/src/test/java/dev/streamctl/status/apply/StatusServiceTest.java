@@ -20,7 +20,7 @@ import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.StatusTopology;
 import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.status.messaging.RecordingSender;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import dev.streamctl.store.AppliedChange;
 import dev.streamctl.store.Channel;
 import dev.streamctl.store.DirectoryRejectedException;
@@ -530,7 +530,7 @@ class StatusServiceTest {
 		if (this.service != null) {
 			this.service.destroy();
 		}
-		this.service = new StatusService(this.store, new SrsTruth(srsApis, this.srs::streams), this.sender, this.health,
+		this.service = new StatusService(this.store, new SrsServers(srsApis, this.srs::list), this.sender, this.health,
 				settings(grace), this.meters, this.clock);
 		return this.service;
 	}

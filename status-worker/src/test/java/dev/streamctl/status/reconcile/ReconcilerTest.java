@@ -19,7 +19,7 @@ import dev.streamctl.common.test.TestClock;
 import dev.streamctl.common.topology.EventTopology;
 import dev.streamctl.status.messaging.RecordingSender;
 import dev.streamctl.status.servers.ServerRegistry;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -326,7 +326,7 @@ class ReconcilerTest {
 				LEADER_RENEWAL);
 		// never started: the tests run the rounds themselves
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		return new Reconciler(new SrsTruth(apis, this.srs::streams), this.store, this.leadership, this.sender, settings,
+		return new Reconciler(new SrsServers(apis, this.srs::list), this.store, this.leadership, this.sender, settings,
 				this.servers, scheduler, this.meters, this.clock);
 	}
 

@@ -18,7 +18,7 @@ import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.status.messaging.RecordingSender;
 import dev.streamctl.status.reconcile.Leadership;
 import dev.streamctl.status.reconcile.ReconcilerSettings;
-import dev.streamctl.status.srs.SrsTruth;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -195,7 +195,7 @@ class ServerWatchTest {
 			}
 
 		};
-		return new ServerWatch(this.servers, new SrsTruth(this.srs.apis(), this.srs::streams), leadership, this.sender,
+		return new ServerWatch(this.servers, new SrsServers(this.srs.apis(), this.srs::list), leadership, this.sender,
 				new ServerSettings(goneDetection, INTERVAL, 3, Duration.ofSeconds(1)),
 				new ReconcilerSettings(true, Duration.ofSeconds(30), Set.of("live"), Duration.ofMinutes(10)),
 				new ThreadPoolTaskScheduler(), this.meters, this.clock);

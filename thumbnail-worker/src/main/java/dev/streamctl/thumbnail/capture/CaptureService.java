@@ -11,13 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 
 import dev.streamctl.store.Channel;
-import dev.streamctl.store.ChannelDirectory;
+import dev.streamctl.store.ChannelStore;
 import dev.streamctl.store.DirectoryException;
 import dev.streamctl.common.event.StreamEvent;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
-import dev.streamctl.thumbnail.srs.SrsStreams;
+import dev.streamctl.srs.SrsServers.Liveness;
+import dev.streamctl.srs.SrsServers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -49,11 +49,9 @@ public class CaptureService implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(CaptureService.class);
 
-	private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
-
 	private final Map<String, StreamCapture> captures = new ConcurrentHashMap<>();
 
-	private final ChannelDirectory directory;
+	private final ChannelStore store;
 
 	private final StreamLock lock;
 
@@ -65,7 +63,7 @@ public class CaptureService implements SmartLifecycle {
 
 	private final CaptureSettings settings;
 
-	private final SrsStreams srs;
+	private final SrsServers srs;
 
 	private final TaskScheduler scheduler;
 
@@ -76,10 +74,10 @@ public class CaptureService implements SmartLifecycle {
 	private @Nullable ScheduledFuture<?> watchdog;
 
 	@Autowired
-	CaptureService(ChannelDirectory directory, StreamLock lock, Settlement settlement, ThumbnailFiles files,
-			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
+	CaptureService(ChannelStore store, StreamLock lock, Settlement settlement, ThumbnailFiles files,
+			CaptureMetrics metrics, CaptureSettings settings, SrsServers srs, TaskScheduler scheduler,
 			MeterRegistry meters, Clock clock, HttpClient client, DecodePool pool, StallReports stalls) {
-		this(directory, lock, settlement, files, metrics, settings, srs, scheduler, meters, clock,
+		this(store, lock, settlement, files, metrics, settings, srs, scheduler, meters, clock,
 				(job, channel, liveness) -> new TapCapture(channel, new Sessions(job), settings, client, pool, metrics,
 						stalls, liveness));
 	}
@@ -88,10 +86,10 @@ public class CaptureService implements SmartLifecycle {
 	 * @param clock the time thumbnail ages and stalls are measured at
 	 * @param captureFactory makes the capture of a job's stream
 	 */
-	CaptureService(ChannelDirectory directory, StreamLock lock, Settlement settlement, ThumbnailFiles files,
-			CaptureMetrics metrics, CaptureSettings settings, SrsStreams srs, TaskScheduler scheduler,
+	CaptureService(ChannelStore store, StreamLock lock, Settlement settlement, ThumbnailFiles files,
+			CaptureMetrics metrics, CaptureSettings settings, SrsServers srs, TaskScheduler scheduler,
 			MeterRegistry meters, Clock clock, StreamCapture.Factory captureFactory) {
-		this.directory = directory;
+		this.store = store;
 		this.lock = lock;
 		this.settlement = settlement;
 		this.files = files;
@@ -138,7 +136,7 @@ public class CaptureService implements SmartLifecycle {
 		}
 		Optional<Channel> channel;
 		try {
-			channel = this.directory.find(event.session().stream()).blockOptional(LOOKUP_TIMEOUT).orElseThrow();
+			channel = this.store.find(event.session().stream());
 		}
 		catch (DirectoryException ex) {
 			log.warn("Cannot look up the channel of {} now: {}", event.session().stream(), ex.getMessage());

@@ -14,7 +14,7 @@ import dev.streamctl.thumbnail.capture.flv.FlvReadOutcome;
 import dev.streamctl.thumbnail.capture.flv.FlvReader;
 import dev.streamctl.thumbnail.capture.flv.FlvTap;
 import dev.streamctl.thumbnail.capture.flv.Keyframe;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
+import dev.streamctl.srs.SrsServers.Liveness;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,13 +153,12 @@ final class TapCapture implements StreamCapture, Runnable {
 				live = this.liveness.apply(this);
 			}
 			catch (RuntimeException ex) {
-				// stop() interrupted the question (Reactor's block() throws); else a
-				// surprise
-				if (this.stopping) {
-					break;
-				}
 				log.warn("Could not ask SRS whether {} is live: {}", stream().masked(), ex.toString());
 				live = Liveness.UNKNOWN;
+			}
+			if (this.stopping) {
+				// stop() interrupted the question, which then answers UNKNOWN
+				break;
 			}
 			if (live == Liveness.GONE) {
 				log.info("SRS no longer lists {}; its capture ends ({})", stream().masked(), outcome);

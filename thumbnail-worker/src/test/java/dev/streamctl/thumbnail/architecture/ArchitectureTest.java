@@ -24,7 +24,10 @@ class ArchitectureTest {
 		.haveSimpleNameEndingWith("Listener")
 		.should()
 		.dependOnClassesThat()
-		.haveFullyQualifiedName("org.springframework.web.reactive.function.client.WebClient");
+		.haveFullyQualifiedName("org.springframework.web.reactive.function.client.WebClient")
+		.orShould()
+		.dependOnClassesThat()
+		.haveFullyQualifiedName("org.springframework.web.client.RestClient");
 
 	@ArchTest
 	static final ArchRule dependsOnNoOtherService = noClasses().should()

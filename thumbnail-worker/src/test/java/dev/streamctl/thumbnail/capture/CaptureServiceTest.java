@@ -18,12 +18,12 @@ import dev.streamctl.common.event.StreamKey;
 import dev.streamctl.common.event.StreamPublished;
 import dev.streamctl.common.event.StreamUnpublished;
 import dev.streamctl.common.test.FixtureEvents;
-import dev.streamctl.store.test.InMemoryChannelDirectory;
+import dev.streamctl.store.test.InMemoryChannelStore;
 import dev.streamctl.store.test.InMemoryChannelDirectory.Call;
 import dev.streamctl.srs.test.InMemorySrsApis;
 import dev.streamctl.common.test.TestClock;
-import dev.streamctl.thumbnail.srs.SrsStreams;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
+import dev.streamctl.srs.SrsServers;
+import dev.streamctl.srs.SrsServers.Liveness;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class CaptureServiceTest {
 	@TempDir
 	Path thumbnails;
 
-	private final InMemoryChannelDirectory directory = new InMemoryChannelDirectory();
+	private final InMemoryChannelStore store = new InMemoryChannelStore();
 
 	private final InMemoryStreamLock lock = new InMemoryStreamLock();
 
@@ -66,7 +66,7 @@ class CaptureServiceTest {
 
 	private final String key = newKey();
 
-	private final Channel channel = this.directory.add(this.key);
+	private final Channel channel = this.store.add(this.key);
 
 	private ThumbnailFiles files;
 
@@ -165,7 +165,7 @@ class CaptureServiceTest {
 		this.service.requested(job(published(T0)));
 
 		assertThat(this.settlement.hows()).containsExactly("ack ended");
-		assertThat(this.directory.lookups()).isZero();
+		assertThat(this.store.lookups()).isZero();
 		assertThat(this.captures).isEmpty();
 		assertThat(this.lock.held()).isEmpty();
 	}
@@ -182,7 +182,7 @@ class CaptureServiceTest {
 
 		assertThat(this.settlement.hows()).hasSize(10_000).containsOnly("ack ended");
 		assertThat(this.srs.reads() - readsBefore).isEqualTo(1);
-		assertThat(this.directory.lookups()).isZero();
+		assertThat(this.store.lookups()).isZero();
 		assertThat(this.captures).isEmpty();
 	}
 
@@ -201,7 +201,7 @@ class CaptureServiceTest {
 	void capturesAnOldJobOfAChannelTheStoreHoldsLive() {
 		CaptureService service = service(true, List.of());
 		String liveKey = newKey();
-		this.directory.add(liveKey, true, null);
+		this.store.add(liveKey, true, null);
 
 		service.requested(job(FixtureEvents.published(liveKey, "c1", TestClock.START.minus(Duration.ofMinutes(3)))));
 
@@ -239,13 +239,13 @@ class CaptureServiceTest {
 		this.service.requested(job(FixtureEvents.published("key~with~tilde", "c1", T0)));
 
 		assertThat(this.settlement.hows()).containsExactly("ack invalid");
-		assertThat(this.directory.lookups()).isZero();
+		assertThat(this.store.lookups()).isZero();
 		assertThat(this.captures).isEmpty();
 	}
 
 	@Test
 	void parksAJobWhoseChannelCannotBeLookedUpNow() {
-		this.directory.failNext(Call.FIND, new DirectoryUnavailableException("the store answered 503", null));
+		this.store.failNext(Call.FIND, new DirectoryUnavailableException("the store answered 503", null));
 
 		this.service.requested(job(published(T0)));
 
@@ -328,7 +328,7 @@ class CaptureServiceTest {
 	@Test
 	void handsEveryJobBackAtOnceWhenTheWorkerStops() {
 		String otherKey = newKey();
-		Channel other = this.directory.add(otherKey);
+		Channel other = this.store.add(otherKey);
 		CaptureJob first = job(published(T0));
 		this.srs.publish(this.srsA, "live", otherKey, "c2");
 		CaptureJob second = job(FixtureEvents.published(otherKey, "c2", T0));
@@ -436,7 +436,7 @@ class CaptureServiceTest {
 	@Test
 	void reportsTheAgeOfTheOldestThumbnailOfItsCaptures() {
 		String otherKey = newKey();
-		this.directory.add(otherKey);
+		this.store.add(otherKey);
 		this.srs.publish(this.srsA, "live", otherKey, "c2");
 		this.service.requested(job(published(T0)));
 		this.service.requested(job(FixtureEvents.published(otherKey, "c2", T0)));
@@ -463,8 +463,8 @@ class CaptureServiceTest {
 		// never started: the tests call watch() themselves
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		CaptureMetrics metrics = new CaptureMetrics(this.meters);
-		return new CaptureService(this.directory, this.lock, this.settlement, files, metrics, settings,
-				new SrsStreams(srsApis, this.srs::streams, listingMaxAge, System::nanoTime), scheduler, this.meters,
+		return new CaptureService(this.store, this.lock, this.settlement, files, metrics, settings,
+				new SrsServers(srsApis, this.srs::list, listingMaxAge, System::nanoTime), scheduler, this.meters,
 				this.clock, this::capture);
 	}
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.streamctl.store.Channel;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
+import dev.streamctl.srs.SrsServers.Liveness;
 import org.jspecify.annotations.Nullable;
 
 /**

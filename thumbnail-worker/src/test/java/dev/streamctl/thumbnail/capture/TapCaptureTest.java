@@ -41,7 +41,7 @@ import dev.streamctl.thumbnail.capture.flv.FakeSrsHttpFlv;
 import dev.streamctl.thumbnail.capture.flv.FlvReader;
 import dev.streamctl.thumbnail.capture.flv.Keyframe;
 import dev.streamctl.thumbnail.capture.flv.TestKeyframes;
-import dev.streamctl.thumbnail.srs.SrsStreams.Liveness;
+import dev.streamctl.srs.SrsServers.Liveness;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

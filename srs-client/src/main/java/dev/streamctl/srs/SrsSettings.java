@@ -1,4 +1,4 @@
-package dev.streamctl.status.srs;
+package dev.streamctl.srs;
 
 import java.net.URI;
 import java.time.Duration;
@@ -11,11 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The SRS servers whose HTTP API is the ground truth of who is live.
+ * The SRS servers whose HTTP API says which streams are live, as both workers configure
+ * them ({@code srs.*}).
  *
  * @param apis the HTTP API base URL of every SRS server (e.g. {@code http://srs:1985});
- * empty means no ground truth: refused publishes are then taken as ended, and the
- * reconciler does nothing
+ * empty means no SRS can be asked
  * @param timeout longest wait for one page of an API
  */
 @Validated
