@@ -48,7 +48,8 @@ class StatusConfiguration {
 		factory.setBatchListener(true);
 		factory.setConsumerBatchEnabled(true);
 		factory.setBatchSize(settings.batchSize());
-		factory.setPrefetchCount(settings.batchSize());
+		// the next batch is on its way while one is applied
+		factory.setPrefetchCount(2 * settings.batchSize());
 		factory.setReceiveTimeout(settings.batchWait().toMillis());
 		// a batch is handed over this long after its first event at the latest, however
 		// steadily events keep coming

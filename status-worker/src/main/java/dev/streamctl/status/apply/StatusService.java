@@ -227,8 +227,18 @@ public class StatusService implements DisposableBean {
 		}
 	}
 
-	/** One conditional write per row, several at once. */
+	/**
+	 * One conditional write per row, several at once, after one lookup of the batch's
+	 * channels (a request per hundred keys) that fills the lookup cache.
+	 */
 	private void writeEach(List<Planned> changes, Map<Long, Outcome> outcomes) {
+		try {
+			this.store.findAll(changes.stream().map(planned -> planned.in().event().session().stream()).toList());
+		}
+		catch (DirectoryException ex) {
+			log.debug("Looking up the batch's channels at once failed ({}); each write looks up its own",
+					ex.getMessage());
+		}
 		List<CompletableFuture<Void>> writes = new ArrayList<>();
 		Map<Long, Outcome> settled = new ConcurrentHashMap<>();
 		for (Planned planned : changes) {

@@ -61,7 +61,16 @@ class StatusListener {
 				channel.basicReject(tag, false);
 			}
 		}
-		for (Map.Entry<Long, Outcome> settled : this.status.apply(batch).entrySet()) {
+		Map<Long, Outcome> outcomes = this.status.apply(batch);
+		if (outcomes.size() == batch.size()
+				&& outcomes.values().stream().allMatch(outcome -> outcome.settle() == Outcome.Settle.ACK)) {
+			// the batch's deliveries are consecutive and every earlier one is settled:
+			// one acknowledgement for all of them
+			long last = outcomes.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+			channel.basicAck(last, true);
+			return;
+		}
+		for (Map.Entry<Long, Outcome> settled : outcomes.entrySet()) {
 			switch (settled.getValue().settle()) {
 				case ACK -> channel.basicAck(settled.getKey(), false);
 				case REJECT -> channel.basicReject(settled.getKey(), false);
