@@ -93,7 +93,7 @@ class StatusBurstBenchmark {
 		this.report = new Report("status-burst");
 		this.report.line(
 				"status worker burst: %d publish events, store latency %d ms, %d runs, worker defaults "
-						+ "batch 500 / batch wait 20 ms / concurrency 32, alternative: %s",
+						+ "batch 1000 / batch wait 20 ms / concurrency 32, alternative: %s",
 				this.events, this.latencyMs, runs, altEnv.isEmpty() ? "none" : alt);
 		this.report.line("measuring %s", BenchSupport.jarDescription("status-worker"));
 		Figures figures = new Figures();

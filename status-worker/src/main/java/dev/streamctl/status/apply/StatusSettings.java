@@ -38,7 +38,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("status")
 public record StatusSettings(
 		@NotNull @DurationMin(millis = 0) @DurationMax(seconds = 60) @DefaultValue("10s") Duration reconnectGrace,
-		@Min(1) @Max(1000) @DefaultValue("500") int batchSize,
+		@Min(1) @Max(5000) @DefaultValue("1000") int batchSize,
 		@NotNull @DurationMin(millis = 1) @DurationMax(seconds = 10) @DefaultValue("20ms") Duration batchWait,
 		@Min(1) @Max(256) @DefaultValue("32") int concurrency,
 		@NotNull @DurationMin(millis = 100) @DurationMax(seconds = 60) @DefaultValue("1s") Duration retryBackoff,
