@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -34,14 +33,10 @@ import org.springframework.web.util.UriBuilder;
  * {@link SupabaseChannelDirectory}; answers map to outcomes with {@link PostgrestErrors}.
  * Every request has {@link SupabaseSettings#requestTimeout()} to answer in full.
  * <p>
- * Retries: a transient failure is tried again at most once, after about
- * {@link SupabaseSettings#retryBackoff()} (never longer than
- * {@link SupabaseSettings#retryMaxBackoff()}), and only when {@code retries} is at least
- * 1 and the failure came without waiting for the timeout (a refused or dropped
- * connection, a 5xx or 429 answer): one quick second try rides out a blip, while anything
- * longer would hold the worker's listener thread, whose caller retries through the broker
- * with its own backoff. A call therefore fails within about one timeout plus one short
- * pause.
+ * No retries here: a failure is answered at once (transient ones as
+ * {@link DirectoryUnavailableException}), and the caller tries again through the broker
+ * (the status worker's retry queues, the thumbnail worker's job retry), so no worker
+ * thread ever sleeps between two tries. A call fails within one request timeout.
  * <p>
  * {@link #applyAll} calls the store's {@code apply_stream_events} function when it exists
  * and the table is the original design's ({@link StreamEventsFunction}).
@@ -216,37 +211,9 @@ public final class SupabaseChannelStore implements ChannelStore {
 		return ChannelTable.rows(call(what, () -> this.client.get().uri(uri)));
 	}
 
-	/** The request's JSON answer, tried once more after a quick transient failure. */
+	/** The request's JSON answer. */
 	private JsonNode call(String what, Supplier<RestClient.RequestHeadersSpec<?>> request) {
-		long started = System.nanoTime();
-		try {
-			return exchange(what, request.get());
-		}
-		catch (DirectoryException ex) {
-			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			if (!ex.isTransient() || this.settings.retries() == 0 || took.compareTo(quick()) >= 0) {
-				throw ex;
-			}
-			pause(ex);
-			return exchange(what, request.get());
-		}
-	}
-
-	/** A failure that took this long waited for the timeout, or near enough. */
-	private Duration quick() {
-		return this.settings.requestTimeout().dividedBy(2);
-	}
-
-	private void pause(DirectoryException failure) {
-		long backoff = Math.min(this.settings.retryBackoff().toMillis(), this.settings.retryMaxBackoff().toMillis());
-		long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff + 1);
-		try {
-			Thread.sleep(Math.min(jittered, this.settings.retryMaxBackoff().toMillis()));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw failure;
-		}
+		return exchange(what, request.get());
 	}
 
 	private JsonNode exchange(String what, RestClient.RequestHeadersSpec<?> request) {
