@@ -4,10 +4,13 @@
 #            applied and HTTP calls made (events queued before the worker starts; streamed into a running worker;
 #            queued against a store without apply_stream_events, the per-row path; optionally the queued case with
 #            another setting; a bare-client reference)
+#   outage   StoreOutageBenchmark: a worker with its defaults through a 60 s store outage (503 to every request)
+#            with 100 publish events arriving during it: seconds from the recovery until every row is live,
+#            readiness DOWN during it and UP after, dead letters (none expected)
 #   latency  HookLatencyBenchmark: hook-to-state latency through gateway + broker + worker, p50/p99, beside a
 #            store round trip measured in the same run, and with another worker setting
 #
-#   bench/status/run.sh [burst|latency|all] [RUNS]      (default: all, 3 runs each)
+#   bench/status/run.sh [burst|latency|outage|all] [RUNS]      (default: all, 3 runs each)
 #
 # Environment (all optional):
 #   REBUILD=1          ./mvnw -B -q install -DskipTests first (otherwise the jars in */target are used as they are;
@@ -18,6 +21,7 @@
 #   WARMUP_EVENTS=1000 events the worker applies before the streamed burst (JIT warm-up)
 #   HOOK_RATE=20 HOOK_SECONDS=30 HOOK_WARMUP=5   the latency benchmark's on_publish rate and durations
 #   HOOK_LOW_RATE=5    the latency benchmark also runs at this rate (0: not)
+#   OUTAGE_SECONDS=60 OUTAGE_EVENTS=100   the outage benchmark's outage length and events
 #   HOOK_ALT=""        worker settings of a third latency case at HOOK_RATE, e.g. HOOK_ALT=STATUS_BATCH_SIZE=1; none by default
 #
 #   QUIET_WAIT=600     before each run, wait up to this many seconds for 3 s in which the (shared) machine is at
@@ -36,8 +40,9 @@ cd "$ROOT"
 case "$WHICH" in
 	burst) TESTS=StatusBurstBenchmark ;;
 	latency) TESTS=HookLatencyBenchmark ;;
-	all) TESTS=StatusBurstBenchmark,HookLatencyBenchmark ;;
-	*) echo "usage: $0 [burst|latency|all] [RUNS]" >&2; exit 2 ;;
+	outage) TESTS=StoreOutageBenchmark ;;
+	all) TESTS=StatusBurstBenchmark,HookLatencyBenchmark,StoreOutageBenchmark ;;
+	*) echo "usage: $0 [burst|latency|outage|all] [RUNS]" >&2; exit 2 ;;
 esac
 
 if [ "${REBUILD:-0}" = 1 ] || [ ! -f status-worker/target/status-worker.jar ] || [ ! -f hook-gateway/target/hook-gateway.jar ]; then
@@ -55,6 +60,8 @@ PROPS=(-Dbench.runs="$RUNS")
 [ -n "${HOOK_WARMUP:-}" ] && PROPS+=(-Dbench.hook.warmup="$HOOK_WARMUP")
 [ -n "${HOOK_LOW_RATE:-}" ] && PROPS+=(-Dbench.hook.lowRate="$HOOK_LOW_RATE")
 [ -n "${HOOK_ALT:-}" ] && PROPS+=(-Dbench.hook.alt="$HOOK_ALT")
+[ -n "${OUTAGE_SECONDS:-}" ] && PROPS+=(-Dbench.outage.seconds="$OUTAGE_SECONDS")
+[ -n "${OUTAGE_EVENTS:-}" ] && PROPS+=(-Dbench.outage.events="$OUTAGE_EVENTS")
 
 # *Benchmark classes are in no default include of surefire or failsafe: -Dit.test names them for failsafe,
 # -Dtest=NONE keeps surefire's unit tests out
