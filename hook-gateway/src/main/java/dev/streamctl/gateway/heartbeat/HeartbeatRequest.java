@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.streamctl.gateway.hook.HookRejectedException;
-import tools.jackson.core.JacksonException;
+import dev.streamctl.gateway.hook.HookRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -30,16 +30,7 @@ public record HeartbeatRequest(String server, String service, String pid, String
 	 * @throws HookRejectedException naming what is wrong, never echoing the body
 	 */
 	public static HeartbeatRequest parse(ObjectMapper json, byte[] body) {
-		JsonNode root;
-		try {
-			root = json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw HookRejectedException.invalid("body is not valid JSON");
-		}
-		if (root == null || !root.isObject()) {
-			throw HookRejectedException.invalid("body must be a JSON object");
-		}
+		JsonNode root = HookRequest.jsonObject(json, body);
 		return new HeartbeatRequest(required(root, "server"), required(root, "service"), text(root, "pid"),
 				text(root, "device_id"), text(root, "ip"), addresses(root, "rtmp"), addresses(root, "http"),
 				addresses(root, "api"));
@@ -54,14 +45,7 @@ public record HeartbeatRequest(String server, String service, String pid, String
 	}
 
 	private static String text(JsonNode root, String field) {
-		JsonNode node = root.get(field);
-		if (node == null || node.isNull()) {
-			return "";
-		}
-		if (!node.isString()) {
-			throw HookRejectedException.invalid("field '" + field + "' must be a string");
-		}
-		return checked(node.asString(), "field '" + field + "'");
+		return checked(HookRequest.text(root, field), "field '" + field + "'");
 	}
 
 	private static List<String> addresses(JsonNode root, String field) {

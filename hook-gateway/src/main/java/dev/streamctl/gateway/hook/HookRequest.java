@@ -23,16 +23,7 @@ public record HookRequest(HookAction action, String serverId, String serviceId, 
 	 * @throws HookRejectedException naming what is wrong, never echoing the body
 	 */
 	public static HookRequest parse(ObjectMapper json, byte[] body) {
-		JsonNode root;
-		try {
-			root = json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw HookRejectedException.invalid("body is not valid JSON");
-		}
-		if (root == null || !root.isObject()) {
-			throw HookRejectedException.invalid("body must be a JSON object");
-		}
+		JsonNode root = jsonObject(json, body);
 		String actionName = text(root, "action");
 		if (actionName.isEmpty()) {
 			throw HookRejectedException.invalid("field 'action' is required");
@@ -56,7 +47,29 @@ public record HookRequest(HookAction action, String serverId, String serviceId, 
 				text(root, "param"), text(root, "ip"));
 	}
 
-	private static String text(JsonNode root, String field) {
+	/**
+	 * The body of an SRS callback as a JSON object.
+	 * @throws HookRejectedException when it is not one, never echoing the body
+	 */
+	public static JsonNode jsonObject(ObjectMapper json, byte[] body) {
+		JsonNode root;
+		try {
+			root = json.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw HookRejectedException.invalid("body is not valid JSON");
+		}
+		if (root == null || !root.isObject()) {
+			throw HookRejectedException.invalid("body must be a JSON object");
+		}
+		return root;
+	}
+
+	/**
+	 * A string field of a callback body, empty when absent or null.
+	 * @throws HookRejectedException when it is of another type
+	 */
+	public static String text(JsonNode root, String field) {
 		JsonNode node = root.get(field);
 		if (node == null || node.isNull()) {
 			return "";
